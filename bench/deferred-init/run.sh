@@ -1,0 +1,82 @@
+#!/bin/bash
+# bench/deferred-init: how fast deferred struct page init runs with 1 and 2
+# threads, on a 16 GiB and a 64 GiB guest (one NUMA node, 2 vCPUs).
+#
+# Goal: pages/ms with 2 threads over pages/ms with 1 thread, per memory size,
+# measured side by side in one run (the guest is QEMU TCG, so absolute
+# numbers are far below hardware; the ratio is what carries over).
+#
+# Each boot reads the kernel's own report
+#   node N deferred pages initialised in Xms: P pages, T threads
+# Threads are set with deferred_init_threads= (patch 4 of the series).
+#
+#   REPEAT=N   boots per configuration (default 5); the median is reported
+#   SIZES="16G 64G"  THREADS="1 2"
+#
+# Output: build/bench/deferred-init/{runs.csv,summary.csv,pages-per-ms.png}
+. "$(dirname "$0")/../lib.sh"
+
+REPEAT=${REPEAT:-5}
+SIZES=${SIZES:-"16G 64G"}
+THREADS=${THREADS:-"1 2"}
+out=$BUILD/bench/deferred-init
+mkdir -p "$out/logs"
+
+"$TOP/scripts/deps.sh"
+"$TOP/scripts/tree.sh"
+"$TOP/scripts/build.sh" guest
+"$TOP/scripts/mkinitramfs.sh"
+
+echo "mem,threads_asked,rep,node,pages,ms,threads,pages_per_ms" > "$out/runs.csv"
+for rep in $(seq 1 "$REPEAT"); do
+	for mem in $SIZES; do
+		for t in $THREADS; do
+			log=$out/logs/$mem-t$t-$rep.log
+			"$TOP/scripts/qemu-run" --kernel "$IMAGES/guest/bzImage" --mem "$mem" \
+				--smp 2 --numa 1 --tests deferred-init --timeout 600 \
+				--append "quiet deferred_init_threads=$t" --log "$log" >/dev/null 2>&1 ||
+				die "boot failed: $log"
+			sed -n 's/.*node \([0-9]*\) deferred pages initialised in \([0-9]*\)ms: \([0-9]*\) pages, \([0-9]*\) threads.*/\1 \2 \3 \4/p' "$log" |
+				sort -u | while read -r node ms pages threads; do
+				ppm=$(awk -v p="$pages" -v m="$ms" 'BEGIN { printf "%.1f", (m > 0 ? p / m : 0) }')
+				echo "$mem,$t,$rep,$node,$pages,$ms,$threads,$ppm"
+				printf '  %-4s threads=%s rep %s: %8s pages in %5s ms = %8s pages/ms\n' \
+					"$mem" "$threads" "$rep" "$pages" "$ms" "$ppm" >&2
+			done >> "$out/runs.csv"
+		done
+	done
+done
+
+# Summary: median pages/ms per (mem, threads) and the 2-vs-1 ratio.
+echo "mem,threads,runs,median_ms,median_pages_per_ms,ratio_vs_1_thread" > "$out/summary.csv"
+printf '\n%-6s %-8s %5s %10s %14s %10s\n' memory threads runs "median ms" "pages/ms" "vs 1 thr"
+for mem in $SIZES; do
+	base=""
+	for t in $THREADS; do
+		rows=$(awk -F, -v m="$mem" -v t="$t" '$1 == m && $2 == t' "$out/runs.csv")
+		n=$(echo "$rows" | grep -c . || true)
+		ms=$(echo "$rows" | cut -d, -f6 | median)
+		ppm=$(echo "$rows" | cut -d, -f8 | median)
+		[ -z "$base" ] && base=$ppm
+		ratio=$(awk -v a="$ppm" -v b="$base" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+		echo "$mem,$t,$n,$ms,$ppm,$ratio" >> "$out/summary.csv"
+		printf '%-6s %-8s %5s %10s %14s %9sx\n' "$mem" "$t" "$n" "$ms" "$ppm" "$ratio"
+	done
+done
+echo
+echo "raw runs: $out/runs.csv   summary: $out/summary.csv"
+
+if command -v gnuplot >/dev/null; then
+	awk -F, 'NR > 1 { print $1, $2, $5 }' "$out/summary.csv" | sed 's/G / /' > "$out/plot.dat"
+	gnuplot <<GP
+set terminal pngcairo size 720,420 noenhanced
+set output "$out/pages-per-ms.png"
+set title "Deferred struct page init under QEMU TCG (median of $REPEAT boots)"
+set xlabel "guest memory (GiB)"; set ylabel "pages / ms"
+set key left top; set grid
+set logscale x 2; set xrange [8:128]
+plot for [t in "$THREADS"] "$out/plot.dat" using (\$2 == t+0 ? \$1 : 1/0):3 \
+	with linespoints lw 2 pt 7 title t." thread(s)"
+GP
+	echo "plot: $out/pages-per-ms.png"
+fi

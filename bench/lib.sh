@@ -1,0 +1,14 @@
+# shellcheck shell=bash
+# Helpers shared by the benchmarks.  Every bench:
+#   - has one documented target (make bench-NAME) and one goal, stated in its README;
+#   - interleaves the configurations it compares within one run (A B A B ...),
+#     so that drift of the host hits all of them alike;
+#   - writes raw runs and a summary as CSV under build/bench/NAME/, prints a
+#     table of medians and ratios, and plots with gnuplot where a curve helps.
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+median() { # numbers on stdin -> median
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "nan"; exit }
+		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}

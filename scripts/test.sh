@@ -1,0 +1,43 @@
+#!/bin/bash
+# make test: build the test kernel, boot it in QEMU (KUnit suites run at boot,
+# then the initramfs tests), check every patch with checkpatch --strict, and
+# end with one line "N passed, N failed".  Non-zero exit on any failure.
+#
+# Results and logs: build/test-results/ (one NAME.log per boot).
+. "$(dirname "$0")/lib.sh"
+
+start=$(date +%s)
+results=$BUILD/test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+"$TOP/scripts/deps.sh"
+"$TOP/scripts/tree.sh"
+"$TOP/scripts/build.sh" test
+"$TOP/scripts/mkinitramfs.sh"
+
+boot() { # NAME qemu-run args...
+	local name=$1 rc=0
+	shift
+	msg "boot $name: $*"
+	"$TOP/scripts/qemu-run" --log "$results/$name.log" "$@" >/dev/null 2>&1 || rc=$?
+	echo $rc > "$results/$name.rc"
+	msg "boot $name: exit $rc ($(sed -n 's/^# qemu-run: //p' "$results/$name.log" | tail -n1))"
+}
+
+# 1. Everything at once: KUnit suites at boot, all guest tests; 2 NUMA nodes
+#    with one CPU each.
+boot main --mem 4G --smp 2 --numa 2 --tests all --timeout 900
+
+# 2. deferred_init_threads=: default (2 CPUs on one node), a cap, a bad value.
+boot definit-default --mem 2G --smp 2 --tests deferred-init --append kunit.enable=0
+boot definit-cap1 --mem 2G --smp 2 --tests deferred-init \
+	--append kunit.enable=0 --append deferred_init_threads=1
+boot definit-bad --mem 2G --smp 2 --tests deferred-init \
+	--append kunit.enable=0 --append deferred_init_threads=zero
+
+# 3. checkpatch --strict on every patch.
+"$TOP/scripts/checkpatch.sh" > "$results/checkpatch.tap" || true
+
+msg "make test: $(( $(date +%s) - start ))s wall"
+python3 "$TOP/scripts/summarize.py" "$results" "$TREE"
