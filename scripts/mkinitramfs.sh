@@ -27,6 +27,18 @@ for src in "$TOP"/guest/src/*.c; do
 	fi
 done
 
+# Upstream selftests (guest/selftests.list), from the tree being tested.
+ksft=$TREE/tools/testing/selftests
+while read -r src extra; do
+	case $src in ''|'#'*) continue ;; esac
+	bin=$work/bin/$(basename "$src" .c)
+	if [ ! -x "$bin" ] || [ "$ksft/$src" -nt "$bin" ]; then
+		(cd "$ksft/$(dirname "$src")" &&
+		 gcc -static -O2 -I"$ksft" -o "$bin" "$(basename "$src")" $extra) ||
+			die "could not build upstream selftest $src"
+	fi
+done < "$TOP/guest/selftests.list"
+
 list=$work/list
 {
 	echo "dir /bin 755 0 0"

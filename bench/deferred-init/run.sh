@@ -67,16 +67,20 @@ echo
 echo "raw runs: $out/runs.csv   summary: $out/summary.csv"
 
 if command -v gnuplot >/dev/null; then
-	awk -F, 'NR > 1 { print $1, $2, $5 }' "$out/summary.csv" | sed 's/G / /' > "$out/plot.dat"
+	plots=""
+	for t in $THREADS; do
+		awk -F, -v t="$t" 'NR > 1 && $2 == t { sub("G", "", $1); print $1, $5 }' \
+			"$out/summary.csv" > "$out/plot-t$t.dat"
+		plots+="${plots:+, }\"$out/plot-t$t.dat\" using 1:2 with linespoints lw 2 pt 7 title \"$t thread(s)\""
+	done
 	gnuplot <<GP
 set terminal pngcairo size 720,420 noenhanced
 set output "$out/pages-per-ms.png"
 set title "Deferred struct page init under QEMU TCG (median of $REPEAT boots)"
 set xlabel "guest memory (GiB)"; set ylabel "pages / ms"
 set key left top; set grid
-set logscale x 2; set xrange [8:128]
-plot for [t in "$THREADS"] "$out/plot.dat" using (\$2 == t+0 ? \$1 : 1/0):3 \
-	with linespoints lw 2 pt 7 title t." thread(s)"
+set logscale x 2; set xrange [8:128]; set yrange [0:*]
+plot $plots
 GP
 	echo "plot: $out/pages-per-ms.png"
 fi
