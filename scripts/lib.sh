@@ -16,6 +16,8 @@ TREE=${TREE:-$BUILD/linux}
 IMAGES=${IMAGES:-$BUILD/images}
 CACHE=${MM_SERIES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mm-series}
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+# Hash paths relative to the checkout, so clones elsewhere share the cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
 JOBS=${JOBS:-$(nproc)}
 
 # shellcheck source=../base.conf
