@@ -43,14 +43,19 @@ fetch() { # version -> path of tarball in the cache, or non-zero
 	echo "$dir/$BASE_PACKAGE.tar.xz"
 }
 
-if path=$(fetch "$BASE_VERSION"); then
+# A fresh machine may have no package lists yet: refresh once and retry the
+# pin before concluding that Debian no longer serves it.
+if ! path=$(fetch "$BASE_VERSION"); then
+	as_root apt-get update -qq >&2 || true
+	path=$(fetch "$BASE_VERSION") || path=""
+fi
+if [ -n "$path" ]; then
 	sum=$(check_sha "$path" "$BASE_VERSION")
 	echo "$BASE_VERSION $sum $path"
 	exit 0
 fi
 
 # The pin is gone: take the newest 6.12 Debian serves.
-apt-get update -qq >&2 2>/dev/null || true
 newest=$(apt-cache madison "$BASE_PACKAGE" 2>/dev/null | awk '{print $3}' |
 	sort -V | tail -n1)
 [ -n "$newest" ] || die "Debian serves no $BASE_PACKAGE at all (is apt configured?)"
