@@ -114,7 +114,7 @@ format_series() {
 
 # Non-zero when the tree's work dir has changes that are not committed.
 tree_dirty() {
-	[ -n "$(git_tree status --porcelain --untracked-files=normal | head -n1)" ]
+	[ -n "$(git_tree status --porcelain --untracked-files=all --ignored=matching | head -n1)" ]
 }
 
 # Hash of the tree's patches as git would export them (cheap: one format-patch).
