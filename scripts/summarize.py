@@ -59,6 +59,10 @@ for f in sorted(os.listdir(results)):
     head, sep, tail = log.partition("MMTEST-BEGIN")
     if "KTAP version" in head or "TAP version 14" in head:
         kunit_cases(boot, head)
+    elif "kunit.enable=0" not in head:
+        # A boot that should have run the suites but printed no KTAP: the
+        # suites vanished (config, kunit.enable), which must not pass quietly.
+        record(f"{boot}: kunit suites ran", False)
     body = tail.partition("MMTEST-END")[0]
     for m in re.finditer(r"^(not )?ok \d+ (\S+)(.*)$", body, re.M):
         record(f"{boot}: {m.group(2)}", m.group(1) is None, "# SKIP" in m.group(3))
