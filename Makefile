@@ -3,7 +3,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: help demo test tree export export-check build build-test initramfs \
-	check-series checkpatch deps bench-deferred-init boot clean distclean
+	check-series checkpatch deps bench-deferred-init bench-percpu-lazy boot clean distclean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -55,6 +55,10 @@ checkpatch:
 ## bench-deferred-init  deferred init pages/ms, 1 vs 2 threads, 16 + 64 GiB guests
 bench-deferred-init:
 	@bench/deferred-init/run.sh
+
+## bench-percpu-lazy    cost of 1000 memcgs by possible CPUs, lazy percpu off/on
+bench-percpu-lazy:
+	@bench/percpu-lazy/run.sh
 
 ## deps                 install the Debian packages the workshop needs
 deps:

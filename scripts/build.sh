@@ -4,7 +4,8 @@
 #   scripts/build.sh FLAVOUR [make targets...]
 #
 # FLAVOUR is guest (configs/guest.config) or test (guest.config + test.config);
-# test-series is the test config in its own object dir, for check-series.
+# test-series is the test config in its own object dir, for check-series;
+# km is a uniprocessor config (percpu-km), built object by object.
 # Extra fragments can be added with EXTRA_FRAGMENTS="file ...".
 #
 # The config is allnoconfig + the fragments (KCONFIG_ALLCONFIG), then
@@ -24,7 +25,8 @@ shift || true
 case $flavour in
 guest) frags=("$TOP/configs/guest.config") ;;
 test|test-series) frags=("$TOP/configs/guest.config" "$TOP/configs/test.config") ;;
-*) die "unknown flavour '$flavour' (guest or test)" ;;
+km) frags=("$TOP/configs/km.config") ;;
+*) die "unknown flavour '$flavour' (guest, test, test-series or km)" ;;
 esac
 # shellcheck disable=SC2206
 frags+=(${EXTRA_FRAGMENTS:-})

@@ -30,5 +30,31 @@ for mem in 16G 64G; do
 		done
 	done
 done
+
 echo
-echo "Logs: $logs/.  Benchmark with repeats and medians: make bench-deferred-init"
+echo "=== Percpu units backed only for CPUs that have been online ==="
+echo "    (4 GiB guest, 2 CPUs online, 64 possible; 1000 memcgs; same kernel,"
+echo "     percpu_lazy_units=0 vs 1)"
+printf '%-9s %-19s %14s %14s %16s
+' possible "kernel parameter" "MemFree cost" "Percpu growth" "1st online (ms)"
+for cfg in 2:0 64:0 64:1; do
+	possible=${cfg%:*}; lazy=${cfg#*:}
+	k=1; [ "$possible" -gt 2 ] || k=0
+	log=$logs/percpu-$possible-$lazy.log
+	"$TOP/scripts/qemu-run" --kernel "$IMAGES/guest/bzImage" --mem 4G --smp "$possible" \
+		--online 2 --tests bench-percpu-lazy --timeout 900 \
+		--append "quiet percpu_lazy_units=$lazy bench.memcgs=1000 bench.onlines=$k" \
+		--log "$log" >/dev/null 2>&1 || die "boot failed, see $log"
+	line=$(grep -o 'BENCH memcgs=.*' "$log" | tail -n1)
+	free=$(echo "$line" | sed 's/.*memfree_kb=\([0-9-]*\).*/\1/')
+	pcpu=$(echo "$line" | sed 's/.*percpu_kb=\([0-9-]*\).*/\1/')
+	ns=$(grep -o 'BENCH first_online.*' "$log" | head -n1 | sed -n 's/.* ns=\([0-9]*\).*/\1/p')
+	printf '%-9s %-19s %11s MB %11s MB %16s\n' "$possible" "percpu_lazy_units=$lazy" \
+		"$(awk -v k="$free" 'BEGIN { printf "%.1f", k / 1024 }')" \
+		"$(awk -v k="$pcpu" 'BEGIN { printf "%.1f", k / 1024 }')" \
+		"$(awk -v n="${ns:-}" 'BEGIN { if (n != "") printf "%.1f", n / 1e6; else print "-" }')"
+done
+
+echo
+echo "Logs: $logs/.  Benchmarks with repeats and medians: make bench-deferred-init,"
+echo "make bench-percpu-lazy"

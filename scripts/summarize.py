@@ -4,7 +4,8 @@
 usage: summarize.py RESULTS_DIR TREE
 
 RESULTS_DIR holds, per guest boot, NAME.log (serial console) and NAME.rc
-(qemu-run's exit status), and checkpatch.tap.  Counted:
+(qemu-run's exit status), and host-side TAP files (checkpatch.tap,
+build-*.tap).  Counted:
   - every KUnit test case, from the KTAP part of a log, as parsed by the base
     tree's tools/testing/kunit/kunit.py parse;
   - every guest test (TAP between MMTEST-BEGIN and MMTEST-END);
@@ -12,6 +13,7 @@ RESULTS_DIR holds, per guest boot, NAME.log (serial console) and NAME.rc
     kernel log (no verdict, panic, or a splat fails it);
   - one case per patch for checkpatch --strict.
 """
+import glob
 import json
 import os
 import re
@@ -69,10 +71,12 @@ for f in sorted(os.listdir(results)):
     clean = rc in (0, 1) and "MMTEST-END" in log and "MMTEST-SPLAT" not in log
     record(f"{boot}: boots, runs, powers off, kernel log clean", clean)
 
-cp = os.path.join(results, "checkpatch.tap")
-if os.path.exists(cp):
-    for m in re.finditer(r"^(not )?ok \d+ (.*)$", open(cp).read(), re.M):
-        record(f"checkpatch --strict {m.group(2)}", m.group(1) is None)
+# Host-side checks write TAP files: checkpatch.tap, build-*.tap, ...
+for tap in sorted(glob.glob(os.path.join(results, "*.tap"))):
+    stem = os.path.basename(tap)[:-4]
+    prefix = "checkpatch --strict" if stem == "checkpatch" else f"{stem}:"
+    for m in re.finditer(r"^(not )?ok \d+ (.*)$", open(tap).read(), re.M):
+        record(f"{prefix} {m.group(2)}", m.group(1) is None)
 
 for name in failed:
     print(f"FAILED: {name}")

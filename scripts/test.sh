@@ -36,7 +36,24 @@ boot definit-cap1 --mem 2G --smp 2 --tests deferred-init \
 boot definit-bad --mem 2G --smp 2 --tests deferred-init \
 	--append kunit.enable=0 --append deferred_init_threads=zero
 
-# 3. checkpatch --strict on every patch.
+# 3. Lazily backed percpu units: 64 possible CPUs, 2 online (maxcpus=2).
+#    KUnit runs again with the feature on; then the hotplug/memcg test.
+boot percpu-lazy --mem 4G --smp 64 --online 2 --tests percpu-lazy \
+	--append percpu_lazy_units=1 --timeout 900
+boot percpu-bad --mem 2G --smp 4 --online 2 --tests percpu-lazy \
+	--append kunit.enable=0 --append percpu_lazy_units=maybe
+
+# 4. percpu-km (uniprocessor: NEED_PER_CPU_KM) still builds the percpu
+#    allocator and its converted users.
+km_objs=(mm/percpu.o mm/memcontrol.o kernel/cgroup/rstat.o)
+if "$TOP/scripts/build.sh" km "${km_objs[@]}" > "$results/build-km.log" 2>&1 &&
+   grep -q '^CONFIG_NEED_PER_CPU_KM=y' "$BUILD/kbuild-km/.config"; then
+	echo "ok 1 percpu-km config builds ${km_objs[*]}"
+else
+	echo "not ok 1 percpu-km config builds ${km_objs[*]} (see build-km.log)"
+fi > "$results/build-km.tap"
+
+# 5. checkpatch --strict on every patch.
 "$TOP/scripts/checkpatch.sh" > "$results/checkpatch.tap" || true
 
 msg "make test: $(( $(date +%s) - start ))s wall"

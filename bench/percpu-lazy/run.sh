@@ -1,0 +1,99 @@
+#!/bin/bash
+# bench/percpu-lazy: what 1000 memcgs cost in a 4 GiB guest with 2 online
+# CPUs, by number of possible CPUs, with lazily backed percpu units off and
+# on; and how long a CPU takes to come up for the first time with those
+# memcgs alive.  One guest kernel (make build: configs/guest.config), the
+# feature switched by percpu_lazy_units= on the command line; configurations
+# interleaved within each repetition, medians over REPEAT boots.
+#
+# Goals (issue 3):
+#   MemFree cost at 64 possible / 2 online, lazy on, within 1.25x of the
+#   same kernel with 2 possible CPUs (unpatched 6.12: ~5x);
+#   Percpu growth for the memcgs >= 15x smaller, on vs off, at 64 possible;
+#   first CPU online latency with the memcgs, median of repeated onlines.
+#
+#   REPEAT=N        boots per configuration (default 3)
+#   MEMCGS=N        memcgs per boot (default 1000)
+#   ONLINES=N       CPUs brought up for the first time per boot (default 5)
+#   CONFIGS="2:0 64:0 64:1 128:0 128:1"   possible:lazy pairs
+#
+# Output: build/bench/percpu-lazy/{runs.csv,online.csv,summary.csv,cost.png}
+. "$(dirname "$0")/../lib.sh"
+
+REPEAT=${REPEAT:-3}
+MEMCGS=${MEMCGS:-1000}
+ONLINES=${ONLINES:-5}
+CONFIGS=${CONFIGS:-"2:0 64:0 64:1 128:0 128:1"}
+out=$BUILD/bench/percpu-lazy
+mkdir -p "$out/logs"
+
+"$TOP/scripts/deps.sh"
+"$TOP/scripts/tree.sh"
+"$TOP/scripts/build.sh" guest
+"$TOP/scripts/mkinitramfs.sh"
+
+echo "possible,lazy,rep,memcgs,memfree_kb,percpu_kb,percpu_before_kb,after_online_percpu_kb" > "$out/runs.csv"
+echo "possible,lazy,rep,kind,cpu,ns,hold_ns,total_ns,pages,ctors" > "$out/online.csv"
+for rep in $(seq 1 "$REPEAT"); do
+	for cfg in $CONFIGS; do
+		possible=${cfg%:*}; lazy=${cfg#*:}
+		k=$ONLINES; [ "$possible" -gt 2 ] || k=0
+		log=$out/logs/p$possible-l$lazy-$rep.log
+		"$TOP/scripts/qemu-run" --kernel "$IMAGES/guest/bzImage" --mem 4G \
+			--smp "$possible" --online 2 --tests bench-percpu-lazy --timeout 1200 \
+			--append "quiet percpu_lazy_units=$lazy bench.memcgs=$MEMCGS bench.onlines=$k" \
+			--log "$log" >/dev/null 2>&1 || die "boot failed: $log"
+		line=$(grep -o 'BENCH memcgs=.*' "$log" | tail -n1)
+		[ -n "$line" ] || die "no result in $log"
+		v() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
+		after=$(grep -o 'BENCH after_online.*' "$log" | sed 's/.*percpu_kb=//')
+		echo "$possible,$lazy,$rep,$(v memcgs "$line"),$(v memfree_kb "$line"),$(v percpu_kb "$line"),$(v percpu_before_kb "$line"),${after:-}" >> "$out/runs.csv"
+		grep -o 'BENCH \(first\|re\)_online.*' "$log" | while read -r _ kind rest; do
+			echo "$possible,$lazy,$rep,$kind,$(v cpu "$rest"),$(v ns "$rest"),$(v hold_ns "$rest"),$(v total_ns "$rest"),$(v pages "$rest"),$(v ctors "$rest")"
+		done >> "$out/online.csv"
+		printf '  possible %3s lazy %s rep %s: MemFree -%6s kB, Percpu +%6s kB\n' \
+			"$possible" "$lazy" "$rep" "$(v memfree_kb "$line")" "$(v percpu_kb "$line")" >&2
+	done
+done
+
+col() { # possible lazy column(1-based) file [kind]
+	awk -F, -v p="$1" -v l="$2" -v c="$3" -v k="${5:-}" \
+		'NR > 1 && $1 == p && $2 == l && (k == "" || $4 == k) && $c != "" { print $c }' "$4" | median
+}
+base_free=$(col 2 0 5 "$out/runs.csv")
+echo "possible,lazy,memfree_kb,vs_2_possible,percpu_kb,percpu_off_over_on,first_online_ms,percpu_mutex_hold_us,callback_us,re_online_ms" > "$out/summary.csv"
+printf '\n%-9s %-5s %12s %8s %11s %8s %11s %10s %10s %10s\n' possible lazy "MemFree kB" "vs 2cpu" "Percpu kB" "off/on" "online ms" "hold us" "cb us" "re-onl ms"
+for cfg in $CONFIGS; do
+	possible=${cfg%:*}; lazy=${cfg#*:}
+	free=$(col "$possible" "$lazy" 5 "$out/runs.csv")
+	pcpu=$(col "$possible" "$lazy" 6 "$out/runs.csv")
+	off=$(col "$possible" 0 6 "$out/runs.csv")
+	ratio=$(awk -v a="$free" -v b="$base_free" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+	shrink=""
+	[ "$lazy" = 1 ] && shrink=$(awk -v a="$off" -v b="$pcpu" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
+	on_ms=$(col "$possible" "$lazy" 6 "$out/online.csv" first_online | awk '{ if ($1 != "") printf "%.2f", $1 / 1e6 }')
+	hold=$(col "$possible" "$lazy" 7 "$out/online.csv" first_online | awk '{ if ($1 != "") printf "%.0f", $1 / 1e3 }')
+	cb=$(col "$possible" "$lazy" 8 "$out/online.csv" first_online | awk '{ if ($1 != "") printf "%.0f", $1 / 1e3 }')
+	re_ms=$(col "$possible" "$lazy" 6 "$out/online.csv" re_online | awk '{ if ($1 != "") printf "%.2f", $1 / 1e6 }')
+	[ "$lazy" = 1 ] || { hold="-"; cb="-"; }
+	echo "$possible,$lazy,$free,$ratio,$pcpu,$shrink,$on_ms,$hold,$cb,$re_ms" >> "$out/summary.csv"
+	printf '%-9s %-5s %12s %7sx %11s %8s %11s %10s %10s %10s\n' "$possible" "$lazy" "$free" "$ratio" "$pcpu" "${shrink:+${shrink}x}" "${on_ms:--}" "$hold" "$cb" "${re_ms:--}"
+done
+echo
+echo "raw runs: $out/runs.csv, $out/online.csv   summary: $out/summary.csv"
+
+if command -v gnuplot >/dev/null; then
+	awk -F, 'NR > 1 { print $1, $2, $3 / 1024, $5 / 1024 }' "$out/summary.csv" > "$out/plot.dat"
+	gnuplot <<GP
+set terminal pngcairo size 720,420 noenhanced
+set output "$out/cost.png"
+set title "Cost of $MEMCGS memcgs, 2 online CPUs (median of $REPEAT boots, QEMU TCG)"
+set xlabel "possible CPUs"; set ylabel "MiB"
+set key left top; set grid; set logscale x 2; set xrange [1.5:180]; set yrange [0:*]
+plot "< awk '\$2 == 0' $out/plot.dat" using 1:3 with linespoints lw 2 pt 7 title "MemFree cost, lazy off", \
+     "< awk '\$2 == 1' $out/plot.dat" using 1:3 with linespoints lw 2 pt 5 title "MemFree cost, lazy on", \
+     "< awk '\$2 == 0' $out/plot.dat" using 1:4 with lines dt 2 title "Percpu growth, lazy off", \
+     "< awk '\$2 == 1' $out/plot.dat" using 1:4 with lines dt 3 title "Percpu growth, lazy on"
+GP
+	echo "plot: $out/cost.png"
+fi
