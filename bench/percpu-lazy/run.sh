@@ -48,9 +48,9 @@ for rep in $(seq 1 "$REPEAT"); do
 		v() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
 		after=$(grep -o 'BENCH after_online.*' "$log" | sed 's/.*percpu_kb=//')
 		echo "$possible,$lazy,$rep,$(v memcgs "$line"),$(v memfree_kb "$line"),$(v percpu_kb "$line"),$(v percpu_before_kb "$line"),${after:-}" >> "$out/runs.csv"
-		grep -o 'BENCH \(first\|re\)_online.*' "$log" | while read -r _ kind rest; do
+		{ grep -o 'BENCH \(first\|re\)_online.*' "$log" || true; } | while read -r _ kind rest; do
 			echo "$possible,$lazy,$rep,$kind,$(v cpu "$rest"),$(v ns "$rest"),$(v hold_ns "$rest"),$(v total_ns "$rest"),$(v pages "$rest"),$(v ctors "$rest")"
-		done >> "$out/online.csv"
+		done >> "$out/online.csv" || true
 		printf '  possible %3s lazy %s rep %s: MemFree -%6s kB, Percpu +%6s kB\n' \
 			"$possible" "$lazy" "$rep" "$(v memfree_kb "$line")" "$(v percpu_kb "$line")" >&2
 	done
