@@ -57,7 +57,13 @@ for f in sorted(os.listdir(results)):
         continue
     boot = f[:-4]
     log = open(os.path.join(results, f), errors="replace").read()
-    rc = int(open(os.path.join(results, boot + ".rc")).read().strip() or 2)
+    rcfile = os.path.join(results, boot + ".rc")
+    if not os.path.exists(rcfile):
+        # Every boot writes NAME.rc; a .log without one is a host-side log
+        # that does not belong here, or a boot that was cut short.
+        record(f"{boot}: boot wrote its exit status ({boot}.rc)", False)
+        continue
+    rc = int(open(rcfile).read().strip() or 2)
     head, sep, tail = log.partition("MMTEST-BEGIN")
     if "KTAP version" in head or "TAP version 14" in head:
         kunit_cases(boot, head)
