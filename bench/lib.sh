@@ -12,3 +12,10 @@ median() { # numbers on stdin -> median
 		if (NR == 0) { print "nan"; exit }
 		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+
+bench_prepare() { # everything a bench boots: host tools, tree, guest kernel, initramfs
+	"$TOP/scripts/deps.sh"
+	"$TOP/scripts/tree.sh"
+	"$TOP/scripts/build.sh" guest
+	"$TOP/scripts/mkinitramfs.sh"
+}

@@ -22,10 +22,7 @@ THREADS=${THREADS:-"1 2"}
 out=$BUILD/bench/deferred-init
 mkdir -p "$out/logs"
 
-"$TOP/scripts/deps.sh"
-"$TOP/scripts/tree.sh"
-"$TOP/scripts/build.sh" guest
-"$TOP/scripts/mkinitramfs.sh"
+bench_prepare
 
 echo "mem,threads_asked,rep,node,pages,ms,threads,pages_per_ms" > "$out/runs.csv"
 for rep in $(seq 1 "$REPEAT"); do

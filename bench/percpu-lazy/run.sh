@@ -27,10 +27,7 @@ CONFIGS=${CONFIGS:-"2:0 64:0 64:1 128:0 128:1"}
 out=$BUILD/bench/percpu-lazy
 mkdir -p "$out/logs"
 
-"$TOP/scripts/deps.sh"
-"$TOP/scripts/tree.sh"
-"$TOP/scripts/build.sh" guest
-"$TOP/scripts/mkinitramfs.sh"
+bench_prepare
 
 echo "possible,lazy,rep,memcgs,memfree_kb,percpu_kb,percpu_before_kb,after_online_percpu_kb" > "$out/runs.csv"
 echo "possible,lazy,rep,kind,cpu,ns,hold_ns,total_ns,pages,ctors" > "$out/online.csv"

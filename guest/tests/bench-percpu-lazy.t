@@ -12,15 +12,20 @@ CG=/sys/fs/cgroup
 N=$(arg bench.memcgs); N=${N:-1000}
 K=$(arg bench.onlines); K=${K:-5}
 
-settle() { sync; echo 3 > /proc/sys/vm/drop_caches; sleep 1; }
+settle() { sync; echo 3 > /proc/sys/vm/drop_caches; sleep 2; }
+# Free memory, counting the pages parked on per-CPU page lists as free:
+# drop_caches frees page cache onto them, and how much stays there varies
+# from boot to boot by several MB, which MemFree alone would count as cost.
+pcp_kb() { awk '$1 == "count:" { n += $2 } END { print n * 4 }' /proc/zoneinfo; }
+free_kb() { echo $(( $(meminfo MemFree) + $(pcp_kb) )); }
 echo +memory > $CG/cgroup.subtree_control
 mkdir $CG/b && echo +memory > $CG/b/cgroup.subtree_control
 settle
-p0=$(meminfo Percpu); f0=$(meminfo MemFree)
+p0=$(meminfo Percpu); f0=$(free_kb)
 i=0
 while [ $i -lt "$N" ]; do mkdir $CG/b/m$i || exit 1; i=$((i + 1)); done
 settle
-p1=$(meminfo Percpu); f1=$(meminfo MemFree)
+p1=$(meminfo Percpu); f1=$(free_kb)
 echo "BENCH possible=$(cat /sys/devices/system/cpu/possible) online=$(cat /sys/devices/system/cpu/online) lazy=$(st enabled)"
 echo "BENCH memcgs=$N percpu_kb=$((p1 - p0)) memfree_kb=$((f0 - f1)) percpu_before_kb=$p0"
 
