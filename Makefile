@@ -3,7 +3,8 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: help demo test tree export export-check build build-test initramfs \
-	check-series checkpatch deps bench-deferred-init bench-percpu-lazy boot clean distclean
+	check-series checkpatch deps bench-deferred-init bench-percpu-lazy \
+	bench-page-reporting boot clean distclean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -59,6 +60,10 @@ bench-deferred-init:
 ## bench-percpu-lazy    cost of 1000 memcgs by possible CPUs, lazy percpu off/on
 bench-percpu-lazy:
 	@bench/percpu-lazy/run.sh
+
+## bench-page-reporting page reporting pass cost, boundary on/off, 4/16/64 GiB guests
+bench-page-reporting:
+	@bench/page-reporting/run.sh
 
 ## deps                 install the Debian packages the workshop needs
 deps:

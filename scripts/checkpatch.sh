@@ -21,4 +21,6 @@ for p in $(series_patches); do
 	fi
 done
 echo "1..$n"
+# checkpatch caches the CamelCase words it learnt in the tree: not ours
+rm -f .checkpatch-camelcase.*
 exit $fail

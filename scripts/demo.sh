@@ -56,5 +56,37 @@ for cfg in 2:0 64:0 64:1; do
 done
 
 echo
+echo "=== Free page reporting: memory the guest frees goes back to the host ==="
+echo "    (4 GiB guest, virtio-balloon free-page-reporting=on,"
+echo "     page_reporting.boundary=1; QEMU's RSS seen from the host)"
+log=$logs/page-reporting.log
+pidfile=$logs/qemu.pid
+rm -f "$pidfile"
+"$TOP/scripts/qemu-run" --kernel "$IMAGES/guest/bzImage" --mem 4G --smp 2 \
+	--tests demo-page-reporting --timeout 600 --pidfile "$pidfile" \
+	--append "quiet page_reporting.boundary=1 demo.mb=3072" \
+	--device "-device virtio-balloon-pci,free-page-reporting=on" \
+	--log "$log" >/dev/null 2>&1 &
+runner=$!
+printf '%-10s %8s %14s\n' "guest" "seconds" "QEMU RSS"
+start=$(date +%s); last=""; peak=0
+while kill -0 "$runner" 2>/dev/null; do
+	sleep 1
+	pid=$(cat "$pidfile" 2>/dev/null) || continue
+	rss=$(awk '/^VmRSS:/ { print int($2 / 1024) }' "/proc/$pid/status" 2>/dev/null) || continue
+	[ -n "$rss" ] || continue
+	phase=$(grep -ao 'DEMO phase=[a-z]*' "$log" 2>/dev/null | tail -n1 | cut -d= -f2)
+	[ "$rss" -gt "$peak" ] && peak=$rss
+	if [ "$phase" != "$last" ] && [ -n "$phase" ]; then
+		printf '%-10s %8s %11s MB\n' "$phase" "$(( $(date +%s) - start ))" "$rss"
+		last=$phase
+	fi
+	[ "$phase" = end ] && end_rss=$rss
+done
+wait "$runner" || die "boot failed, see $log"
+grep -ao 'DEMO phase=reported.*' "$log" | sed 's/DEMO phase=reported mb=/reported to the host: /; s/$/ MB/' || true
+echo "QEMU RSS: peak $peak MB, at the end ${end_rss:-?} MB"
+
+echo
 echo "Logs: $logs/.  Benchmarks with repeats and medians: make bench-deferred-init,"
-echo "make bench-percpu-lazy"
+echo "make bench-percpu-lazy, make bench-page-reporting"

@@ -43,7 +43,18 @@ boot percpu-lazy --mem 4G --smp 64 --online 2 --tests percpu-lazy \
 boot percpu-bad --mem 2G --smp 4 --online 2 --tests percpu-lazy \
 	--append kunit.enable=0 --append percpu_lazy_units=maybe
 
-# 4. percpu-km (uniprocessor: NEED_PER_CPU_KM) still builds the percpu
+# 4. Free page reporting with the test device and the reported boundary:
+#    KUnit again, then 40-page-reporting with shuffling on and a cold-plugged
+#    DIMM (online_movable) for offline/online; then with virtio-balloon's
+#    reporting, which must keep the test device out.
+boot page-reporting --mem 4G --smp 2 --tests page-reporting \
+	--append page_alloc.shuffle=1 --append memhp_default_state=online_movable \
+	--device "-object memory-backend-ram,id=hp0,size=512M -device pc-dimm,id=dimm0,memdev=hp0"
+boot page-reporting-balloon --mem 2G --smp 2 --tests page-reporting \
+	--append kunit.enable=0 --append page_reporting_test.enable=1 \
+	--device "-device virtio-balloon-pci,free-page-reporting=on"
+
+# 5. percpu-km (uniprocessor: NEED_PER_CPU_KM) still builds the percpu
 #    allocator and its converted users, without a compiler warning.  The
 #    objects are removed first so that an incremental run compiles (and
 #    warns) again; ccache replays a cached warning too.  The log is .out, not
@@ -64,7 +75,7 @@ else
 	echo "not ok 2 percpu-km build has no compiler warning # not built"
 fi > "$results/build-km.tap"
 
-# 5. checkpatch --strict on every patch.
+# 6. checkpatch --strict on every patch.
 "$TOP/scripts/checkpatch.sh" > "$results/checkpatch.tap" || true
 
 msg "make test: $(( $(date +%s) - start ))s wall"
