@@ -55,11 +55,12 @@ boot page-reporting-balloon --mem 2G --smp 2 --tests page-reporting \
 	--device "-device virtio-balloon-pci,free-page-reporting=on"
 
 # 5. percpu-km (uniprocessor: NEED_PER_CPU_KM) still builds the percpu
-#    allocator and its converted users, without a compiler warning.  The
+#    allocator and its converted users, and (no PAGE_REPORTING there) the
+#    page allocator, without a compiler warning.  The
 #    objects are removed first so that an incremental run compiles (and
 #    warns) again; ccache replays a cached warning too.  The log is .out, not
 #    .log: summarize.py takes every .log for a guest boot.
-km_objs=(mm/percpu.o mm/memcontrol.o kernel/cgroup/rstat.o)
+km_objs=(mm/percpu.o mm/memcontrol.o kernel/cgroup/rstat.o mm/page_alloc.o)
 km_out=$results/build-km.out
 for o in "${km_objs[@]}"; do rm -f "$BUILD/kbuild-km/$o"; done
 if "$TOP/scripts/build.sh" km "${km_objs[@]}" > "$km_out" 2>&1 &&
