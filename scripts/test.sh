@@ -45,9 +45,10 @@ boot percpu-bad --mem 2G --smp 4 --online 2 --tests percpu-lazy \
 
 # 4. Free page reporting with the test device and the reported boundary:
 #    KUnit again, then 40-page-reporting with shuffling on and a cold-plugged
-#    DIMM (online_movable) for offline/online; then with virtio-balloon's
+#    DIMM (online_movable) for offline/online, and the compaction selftest
+#    with reporting and the boundary still on; then with virtio-balloon's
 #    reporting, which must keep the test device out.
-boot page-reporting --mem 4G --smp 2 --tests page-reporting \
+boot page-reporting --mem 4G --smp 2 --tests page-reporting,compaction \
 	--append page_alloc.shuffle=1 --append memhp_default_state=online_movable \
 	--device "-object memory-backend-ram,id=hp0,size=512M -device pc-dimm,id=dimm0,memdev=hp0"
 boot page-reporting-balloon --mem 2G --smp 2 --tests page-reporting \

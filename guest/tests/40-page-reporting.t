@@ -143,4 +143,8 @@ echo "resets $(st boundary_resets), verified passes $(st verified_passes), passe
 put $T/enabled 0 || bad "cannot unregister"
 [ "$(st state)" = unregistered ] || bad "state $(st state) after unregistering"
 [ "$(st boundary)" = 0 ] || bad "boundary still in use with no device"
+# leave reporting on, with the boundary, for the tests that follow
+# (make test runs the compaction selftest next)
+put $T/enabled 1 || bad "cannot register again"
+[ "$(st boundary)" = 1 ] || bad "boundary not in use after registering again"
 exit $fail
