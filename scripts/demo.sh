@@ -48,7 +48,7 @@ for cfg in 2:0 64:0 64:1; do
 	line=$(grep -o 'BENCH memcgs=.*' "$log" | tail -n1)
 	free=$(echo "$line" | sed 's/.*memfree_kb=\([0-9-]*\).*/\1/')
 	pcpu=$(echo "$line" | sed 's/.*percpu_kb=\([0-9-]*\).*/\1/')
-	ns=$(grep -o 'BENCH first_online.*' "$log" | head -n1 | sed -n 's/.* ns=\([0-9]*\).*/\1/p')
+	ns=$({ grep -o 'BENCH first_online.*' "$log" || true; } | head -n1 | sed -n 's/.* ns=\([0-9]*\).*/\1/p')
 	printf '%-9s %-19s %11s MB %11s MB %16s\n' "$possible" "percpu_lazy_units=$lazy" \
 		"$(awk -v k="$free" 'BEGIN { printf "%.1f", k / 1024 }')" \
 		"$(awk -v k="$pcpu" 'BEGIN { printf "%.1f", k / 1024 }')" \
@@ -75,17 +75,20 @@ while kill -0 "$runner" 2>/dev/null; do
 	pid=$(cat "$pidfile" 2>/dev/null) || continue
 	rss=$(awk '/^VmRSS:/ { print int($2 / 1024) }' "/proc/$pid/status" 2>/dev/null) || continue
 	[ -n "$rss" ] || continue
-	phase=$(grep -ao 'DEMO phase=[a-z]*' "$log" 2>/dev/null | tail -n1 | cut -d= -f2)
+	# the serial console is in $log.serial while the guest runs
+	phase=$({ cat "$log.serial" 2>/dev/null | grep -ao 'DEMO phase=[a-z]*' || true; } |
+		tail -n1 | cut -d= -f2)
 	[ "$rss" -gt "$peak" ] && peak=$rss
 	if [ "$phase" != "$last" ] && [ -n "$phase" ]; then
 		printf '%-10s %8s %11s MB\n' "$phase" "$(( $(date +%s) - start ))" "$rss"
 		last=$phase
 	fi
-	[ "$phase" = end ] && end_rss=$rss
+	last_rss=$rss
 done
 wait "$runner" || die "boot failed, see $log"
-grep -ao 'DEMO phase=reported.*' "$log" | sed 's/DEMO phase=reported mb=/reported to the host: /; s/$/ MB/' || true
-echo "QEMU RSS: peak $peak MB, at the end ${end_rss:-?} MB"
+{ grep -ao 'DEMO phase=reported.*' "$log" || true; } | head -n1 |
+	sed 's/DEMO phase=reported mb=/reported to the host: /; s/$/ MB/'
+echo "QEMU RSS: peak $peak MB, last seen ${last_rss:-?} MB"
 
 echo
 echo "Logs: $logs/.  Benchmarks with repeats and medians: make bench-deferred-init,"

@@ -13,19 +13,21 @@ wait_idle() {
 		sleep 1
 	done
 }
+# straight to the console: the test's own output is only printed at its end
+say() { echo "$*" > /dev/console; echo "$*"; }
 MB=$(arg demo.mb); MB=${MB:-3072}
 [ "$(st state)" != unregistered ] || { echo "DEMO error=no-reporting-device"; exit 1; }
 wait_idle
-echo "DEMO phase=booted"
+say "DEMO phase=booted"
 sleep 3
-echo "DEMO phase=filling"
+say "DEMO phase=filling"
 memfill -t -s 5 "$MB" > /dev/null
-echo "DEMO phase=freed"
+say "DEMO phase=freed"
 r0=$(st reported_pages)
 p0=$(st passes)
 while [ "$(st passes)" -le "$p0" ]; do sleep 1; done
 wait_idle
-echo "DEMO phase=reported mb=$(( ($(st reported_pages) - r0) * 4 / 1024 ))"
+say "DEMO phase=reported mb=$(( ($(st reported_pages) - r0) * 4 / 1024 ))"
 sleep 3
-echo "DEMO phase=end"
+say "DEMO phase=end"
 exit 0
