@@ -22,6 +22,7 @@
 #   FREE_MB=12288 freed at once and timed, in the FREE_AT guest (16G);
 #                 0 skips
 #   PF=1          the page fault boots (0 skips)
+#   OUT=DIR       output directory (default build/bench/page-reporting)
 #
 # Output: build/bench/page-reporting/{passes,report,pf,summary}.csv
 . "$(dirname "$0")/../lib.sh"
@@ -33,7 +34,7 @@ ROUNDS=${ROUNDS:-5}
 FREE_MB=${FREE_MB:-12288}
 FREE_AT=${FREE_AT:-16G}
 PF=${PF:-1}
-out=$BUILD/bench/page-reporting
+out=${OUT:-$BUILD/bench/page-reporting}
 mkdir -p "$out/logs"
 
 bench_prepare
