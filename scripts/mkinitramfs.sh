@@ -50,6 +50,7 @@ list=$work/list
 	echo "file /init $TOP/guest/init 755 0 0"
 	echo "file /bin/busybox $(readlink -f /bin/busybox) 755 0 0"
 	[ -x /bin/bash-static ] && echo "file /bin/bash-static /bin/bash-static 755 0 0"
+	echo "file /tests/lib.sh $TOP/guest/lib.sh 644 0 0"
 	for t in "$TOP"/guest/tests/*.t; do
 		[ -e "$t" ] && echo "file /tests/$(basename "$t") $t 755 0 0"
 	done

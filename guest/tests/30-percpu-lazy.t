@@ -12,13 +12,13 @@
 #  6. a later hotplug state failing rolls the online back cleanly;
 #  7. memcg churn concurrent with CPU hotplug (lockdep watches);
 #  8. Percpu accounting equals what the page tables map, throughout.
+. /tests/lib.sh
 S=/sys/kernel/debug/percpu_stats
 CPU=/sys/devices/system/cpu
 CG=/sys/fs/cgroup
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 st() { awk -v k="$1" '$1 == k { print $3; exit }' $S; }
-meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 count() { echo "$1" | tr , '\n' | awk -F- 'NF { n += ($2 == "" ? 1 : $2 - $1 + 1) } END { print n + 0 }'; }
 backed() { case ",$(expand "$(st backed_cpus)")," in *",$1,"*) return 0 ;; esac; return 1; }
 expand() { echo "$1" | tr , '\n' | awk -F- 'NF { e = ($2 == "" ? $1 : $2); for (i = $1; i <= e; i++) printf "%s%d", (n++ ? "," : ""), i }'; }

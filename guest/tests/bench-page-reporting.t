@@ -6,45 +6,35 @@
 #   bench.free_mb=MB     also time reporting MB freed at once (0: skip)
 #   bench.pf=1           only the page fault microbenchmark, then stop
 # Prints "BENCH key=value" lines for the host script.
-arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p" | tail -n1; }
-D=/sys/kernel/debug/page_reporting
+. /tests/lib.sh
 P=/sys/module/page_reporting/parameters
-st() { awk -v k="$1" '$1 == k { print $2; exit }' $D/stats; }
-put() { echo "$2" | dd of="$1" 2>/dev/null; }
-meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 now_cs() { awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime; }
 K=$(arg bench.k); K=${K:-64}
 N=$(arg bench.rounds); N=${N:-5}
 FREE=$(arg bench.free_mb); FREE=${FREE:-0}
 
-wait_idle() {
-	wi=0
-	while [ "$(st state)" != idle ]; do
-		wi=$((wi + 1)); [ $wi -le 900 ] || { echo "BENCH error=not-idle"; exit 1; }
-		sleep 1
-	done
-}
+wait_idle() { pr_wait_idle 900 || { echo "BENCH error=not-idle"; exit 1; }; }
 
 if [ "$(arg bench.pf)" = 1 ]; then
 	# fault in and unmap 256 MB of 4K pages, 15 times: the allocation
 	# and free paths, once reporting (if any) is idle
-	[ "$(st state)" = unregistered ] || wait_idle
-	echo "BENCH pf state=$(st state) boundary=$(st boundary) $(pf-bench 256 15)"
+	[ "$(pr_st state)" = unregistered ] || wait_idle
+	echo "BENCH pf state=$(pr_st state) boundary=$(pr_st boundary) $(pf-bench 256 15)"
 	exit 0
 fi
 # free MB of THPs (or touch-and-free 4K pages with -4k) and wait until
 # a pass has run and reporting is idle again
 free_and_wait() {
-	p0=$(st passes)
+	p0=$(pr_st passes)
 	memfill -t "$1" > /dev/null
-	while [ "$(st passes)" -le "$p0" ]; do sleep 1; done
+	while [ "$(pr_st passes)" -le "$p0" ]; do sleep 1; done
 	wait_idle
 }
 
-[ "$(st state)" != unregistered ] || { echo "BENCH error=no-device"; exit 1; }
+[ "$(pr_st state)" != unregistered ] || { echo "BENCH error=no-device"; exit 1; }
 t0=$(now_cs)
 wait_idle
-echo "BENCH steady mem_kb=$(meminfo MemTotal) free_kb=$(meminfo MemFree) passes=$(st passes) reported_pages=$(st reported_pages) seconds=$(( ($(now_cs) - t0) / 100 ))"
+echo "BENCH steady mem_kb=$(meminfo MemTotal) free_kb=$(meminfo MemFree) passes=$(pr_st passes) reported_pages=$(pr_st reported_pages) seconds=$(( ($(now_cs) - t0) / 100 ))"
 
 r=1
 while [ $r -le "$N" ]; do
@@ -53,9 +43,9 @@ while [ $r -le "$N" ]; do
 		# after a switch on, the first pass walks everything once to
 		# find the boundaries: not what is measured
 		free_and_wait $((K * 2))
-		v0=$(st visited); s0=$(st skipped); h0=$(st hold_ns); p0=$(st passes); i0=$(st isolated)
+		v0=$(pr_st visited); s0=$(pr_st skipped); h0=$(pr_st hold_ns); p0=$(pr_st passes); i0=$(pr_st isolated)
 		free_and_wait $((K * 2))
-		echo "BENCH pass boundary=$b round=$r passes=$(( $(st passes) - p0 )) visited=$(( $(st visited) - v0 )) skipped=$(( $(st skipped) - s0 )) isolated=$(( $(st isolated) - i0 )) hold_ns=$(( $(st hold_ns) - h0 )) max_hold_ns=$(st last_max_hold_ns)"
+		echo "BENCH pass boundary=$b round=$r passes=$(( $(pr_st passes) - p0 )) visited=$(( $(pr_st visited) - v0 )) skipped=$(( $(pr_st skipped) - s0 )) isolated=$(( $(pr_st isolated) - i0 )) hold_ns=$(( $(pr_st hold_ns) - h0 )) max_hold_ns=$(pr_st last_max_hold_ns)"
 	done
 	r=$((r + 1))
 done
@@ -64,12 +54,12 @@ if [ "$FREE" -gt 0 ]; then
 	for b in 1 0; do
 		put $P/boundary $b
 		free_and_wait $((K * 2))
-		p0=$(st passes); r0=$(st reported_pages)
+		p0=$(pr_st passes); r0=$(pr_st reported_pages)
 		memfill -t "$FREE" > /dev/null
 		t0=$(now_cs)
-		while [ "$(st passes)" -le "$p0" ]; do sleep 1; done
+		while [ "$(pr_st passes)" -le "$p0" ]; do sleep 1; done
 		wait_idle
-		echo "BENCH report boundary=$b mb=$FREE centiseconds=$(( $(now_cs) - t0 )) passes=$(( $(st passes) - p0 )) reported_pages=$(( $(st reported_pages) - r0 ))"
+		echo "BENCH report boundary=$b mb=$FREE centiseconds=$(( $(now_cs) - t0 )) passes=$(( $(pr_st passes) - p0 )) reported_pages=$(( $(pr_st reported_pages) - r0 ))"
 	done
 fi
 put $P/boundary 1

@@ -4,8 +4,7 @@
 # for the first time with those memcgs alive (bench.onlines=, default 5
 # CPUs from cpu2 up), then of re-onlining them.  Prints "BENCH key=value"
 # lines for the host script.
-arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p" | tail -n1; }
-meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+. /tests/lib.sh
 S=/sys/kernel/debug/percpu_stats
 st() { awk -v k="$1" '$1 == k { print $3; exit }' $S 2>/dev/null; }
 CG=/sys/fs/cgroup
