@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev ccache cpio xz-utils
-      zstd rsync python3 qemu-system-x86 qemu-utils busybox-static bash-static
+      zstd rsync python3 python3-ply python3-git qemu-system-x86 qemu-utils busybox-static bash-static
       gnuplot-nox kmod git perl)
 missing=()
 for p in "${pkgs[@]}"; do

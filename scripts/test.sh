@@ -55,7 +55,12 @@ boot page-reporting-balloon --mem 2G --smp 2 --tests page-reporting \
 	--append kunit.enable=0 --append page_reporting_test.enable=1 \
 	--device "-device virtio-balloon-pci,free-page-reporting=on"
 
-# 5. percpu-km (uniprocessor: NEED_PER_CPU_KM) still builds the percpu
+# 5. Bean-counted reserves for SOCK_MEMALLOC sockets, enforced: KUnit again
+#    (memalloc_reserve, with the boot's mode), then the veth flood test.
+boot memalloc-reserve --mem 2G --smp 2 --tests memalloc-reserve \
+	--append memalloc_reserve.mode=enforce
+
+# 6. percpu-km (uniprocessor: NEED_PER_CPU_KM) still builds the percpu
 #    allocator and its converted users, and (no PAGE_REPORTING there) the
 #    page allocator, without a compiler warning.  The
 #    objects are removed first so that an incremental run compiles (and
@@ -77,7 +82,7 @@ else
 	echo "not ok 2 percpu-km build has no compiler warning # not built"
 fi > "$results/build-km.tap"
 
-# 6. checkpatch --strict on every patch.
+# 7. checkpatch --strict on every patch.
 "$TOP/scripts/checkpatch.sh" > "$results/checkpatch.tap" || true
 
 msg "make test: $(( $(date +%s) - start ))s wall"
