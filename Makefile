@@ -4,7 +4,7 @@ S := scripts
 
 .PHONY: help demo test tree export export-check build build-test initramfs \
 	check-series checkpatch deps bench-deferred-init bench-percpu-lazy \
-	bench-page-reporting boot clean distclean
+	bench-page-reporting bench-memalloc-reserve boot clean distclean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -64,6 +64,10 @@ bench-percpu-lazy:
 ## bench-page-reporting page reporting pass cost, boundary on/off, 4/16/64 GiB guests
 bench-page-reporting:
 	@bench/page-reporting/run.sh
+
+## bench-memalloc-reserve  SOCK_MEMALLOC reserves: normal-path cost; swap-over-NBD soak
+bench-memalloc-reserve:
+	@bench/memalloc-reserve/run.sh
 
 ## deps                 install the Debian packages the workshop needs
 deps:
