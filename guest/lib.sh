@@ -16,3 +16,21 @@ pr_wait_idle() {
 		sleep 1
 	done
 }
+
+# /proc/vmstat counter $1
+vm() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+# TcpExt: PFMemallocDrop (pfmemalloc skbs dropped by non-memalloc sockets)
+pfdrop() { awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "PFMemallocDrop") c = i; h = 1 } else print $c }' /proc/net/netstat; }
+
+# bean-counted reserves (CONFIG_MEMALLOC_RESERVE, CONFIG_NET_MEMALLOC_RESERVE_TEST)
+MR=/sys/kernel/debug/memalloc_reserve
+MRT=/sys/kernel/debug/memalloc_reserve_test
+# a veth pair mr0 <-> veth<N> (10.99.0.2, busybox names the peer), and the
+# test driver set up on it with node limits $1 and $2 (bytes); 1 on failure
+mr_veth_setup() {
+	ip link add mr0 type veth || return 1
+	MR_PEER=$(ls /sys/class/net | grep '^veth' | head -n1)
+	ip link set mr0 up && ip link set "$MR_PEER" up &&
+		ip addr add 10.99.0.2/24 dev "$MR_PEER" || return 1
+	put $MRT/ctl "setup mr0 10.99.0.1 10.99.0.2 $1 $2"
+}

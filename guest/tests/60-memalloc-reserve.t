@@ -16,8 +16,8 @@
 #  4. account mode lets a node go over its limit, and counts it;
 #  5. teardown: the nodes go, the pool shrinks back, nothing charged.
 . /tests/lib.sh
-D=/sys/kernel/debug/memalloc_reserve
-T=/sys/kernel/debug/memalloc_reserve_test
+D=$MR
+T=$MRT
 MODE=/sys/module/memalloc_reserve/parameters/mode
 LA=65536
 LB=262144
@@ -25,30 +25,22 @@ fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 nd() { cat "$D/test-$1/$2"; }				# node a|b field
 pool() { awk '$1 == "mode" { print $4 }' $D/nodes; }
-vm() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
-pfdrop() { awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "PFMemallocDrop") c = i; h = 1 } else print $c }' /proc/net/netstat; }
 st() { awk -v k="$1" '$1 == k { print $2 }' $T/stats; }
 ctl() { put $T/ctl "$*"; }
 
 [ -d $T ] || { echo "no $T (CONFIG_NET_MEMALLOC_RESERVE_TEST)"; exit 4; }
 [ "$(cat $MODE)" = enforce ] || { echo "booted without memalloc_reserve.mode=enforce"; exit 4; }
 
-# The veth pair: busybox ip names the peer veth<N> itself.
-ip link add mr0 type veth || { bad "cannot create a veth pair"; exit 1; }
-peer=$(ls /sys/class/net | grep '^veth' | head -n1)
-ip link set mr0 up && ip link set "$peer" up && ip addr add 10.99.0.2/24 dev "$peer" ||
-	{ bad "cannot set up $peer"; exit 1; }
-echo "# veth pair mr0 <-> $peer (10.99.0.2)"
-
-# 1. bad input
+# 1. bad input (before the veth pair exists: mr0 is a missing device)
 ctl "send 7001 1 100" && bad "send before setup accepted"
-ctl "setup mr0 10.99.0.1 not-an-ip $LA $LB" && bad "setup with a bad address accepted"
-ctl "setup nosuchdev 10.99.0.1 10.99.0.2 $LA $LB" && bad "setup on a missing device accepted"
-ctl "setup mr0 10.99.0.1 10.99.0.2 0 $LB" && bad "setup with a zero limit accepted"
+ctl "setup mr0 10.99.0.1 10.99.0.2 $LA $LB" && bad "setup on a missing device accepted"
 put $MODE off && bad "mode=off accepted at run time"
 put $MODE bogus && bad "mode=bogus accepted"
-[ -d $D/test-a ] && bad "a refused setup left node test-a behind"
 p0=$(pool)
+mr_veth_setup 0 $LB && bad "setup with a zero limit accepted"
+ctl "setup mr0 10.99.0.1 not-an-ip $LA $LB" && bad "setup with a bad address accepted"
+[ -d $D/test-a ] && bad "a refused setup left node test-a behind"
+echo "# veth pair mr0 <-> $MR_PEER (10.99.0.2)"
 ctl "setup mr0 10.99.0.1 10.99.0.2 $LA $LB" || { bad "setup failed"; exit 1; }
 ctl "setup mr0 10.99.0.1 10.99.0.2 $LA $LB" && bad "second setup accepted"
 ctl "send 7001 1 100 sideways" && bad "send with a bad mode accepted"

@@ -13,19 +13,11 @@
 #                        test-a) is flooded with pfmemalloc datagrams and
 #                        skb allocations skip their normal attempt (force)
 . /tests/lib.sh
-D=/sys/kernel/debug/memalloc_reserve
-T=/sys/kernel/debug/memalloc_reserve_test
+D=$MR
+T=$MRT
 part=$(arg bench.part)
-vm() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 node() { awk -v n="$1" -v k="$2" '$2 == n { print $k }' $D/nodes; }	# name column
-veth_setup() {
-	ip link add mr0 type veth || { echo "BENCH error=veth"; exit 1; }
-	peer=$(ls /sys/class/net | grep '^veth' | head -n1)
-	ip link set mr0 up; ip link set "$peer" up
-	ip addr add 10.99.0.2/24 dev "$peer"
-	put $T/ctl "setup mr0 10.99.0.1 10.99.0.2 ${1:-262144} ${2:-262144}" ||
-		{ echo "BENCH error=setup"; exit 1; }
-}
+veth_setup() { mr_veth_setup "${1:-262144}" "${2:-262144}" || { echo "BENCH error=setup"; exit 1; }; }
 
 if [ "$part" = overhead ]; then
 	ip link set lo up
@@ -70,7 +62,7 @@ nbd_max_usage=$(node nbd0 7) nbd_limit=$(node nbd0 5) nbd_failcnt=$(node nbd0 9)
 a_max_usage=$(node test-a 7) a_failcnt=$(node test-a 9) a_rxq=$a_rxq \
 pswpout=$(vm pswpout) pswpin=$(vm pswpin) \
 hung=$(dmesg | grep -c 'blocked for more than') \
-pfdrop=$(awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "PFMemallocDrop") c = i; h = 1 } else print $c }' /proc/net/netstat)"
+pfdrop=$(pfdrop)"
 sed 's/^/# /' $D/nodes
 swapoff /dev/nbd0 2>/dev/null
 exit 0
