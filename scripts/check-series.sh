@@ -6,6 +6,8 @@
 #      dir, build/kbuild-series, so the test build stays warm; ccache makes the
 #      first step cheap;
 #   3. build HEAD with the plain guest config too (KUnit and debug options off).
+# FROM=N starts the builds at patch N (to recheck the tail after a fix to it;
+# the object dir must hold a build of an earlier patch or it starts cold).
 # The tree is returned to its HEAD at the end, even on failure.
 . "$(dirname "$0")/lib.sh"
 
@@ -23,6 +25,7 @@ trap restore EXIT
 i=0
 for c in $(git_tree rev-list --reverse base..HEAD); do
 	i=$((i + 1))
+	[ "$i" -ge "${FROM:-1}" ] || continue
 	git_tree checkout -q "$c"
 	msg "[$i] build after: $(git_tree log -1 --format=%s)"
 	if ! ALLOW_UNKNOWN=1 "$TOP/scripts/build.sh" test-series >/dev/null; then
@@ -36,5 +39,5 @@ if [ $rc -eq 0 ]; then
 	msg "HEAD with the plain guest config"
 	"$TOP/scripts/build.sh" guest >/dev/null || rc=1
 fi
-[ $rc -eq 0 ] && msg "check-series: $i patches pass checkpatch and build one by one"
+[ $rc -eq 0 ] && msg "check-series: $i patches pass checkpatch and build one by one${FROM:+ (builds from patch $FROM)}"
 exit $rc
