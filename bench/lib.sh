@@ -19,3 +19,15 @@ bench_prepare() { # everything a bench boots: host tools, tree, guest kernel, in
 	"$TOP/scripts/build.sh" guest
 	"$TOP/scripts/mkinitramfs.sh"
 }
+
+# Boot the guest kernel (make build) with guest test TEST; die unless the
+# guest passes and printed no "BENCH error".  BENCH_DEV= adds QEMU devices.
+bench_boot() { # test log mem timeout append...
+	local test=$1 log=$2 mem=$3 tmo=$4
+	shift 4
+	"$TOP/scripts/qemu-run" --kernel "$IMAGES/guest/bzImage" --mem "$mem" \
+		--smp 2 --tests "$test" --timeout "$tmo" \
+		--append "quiet $*" --log "$log" ${BENCH_DEV:+--device "$BENCH_DEV"} \
+		>/dev/null 2>&1 || die "boot failed: $log"
+	! grep -q 'BENCH error' "$log" || die "$(grep -o 'BENCH error.*' "$log") in $log"
+}

@@ -39,15 +39,7 @@ mkdir -p "$out/logs"
 bench_prepare
 
 v() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
-boot_bench() { # log mem timeout append...
-	local log=$1 mem=$2 tmo=$3
-	shift 3
-	"$TOP/scripts/qemu-run" --kernel "$IMAGES/guest/bzImage" --mem "$mem" \
-		--smp 2 --tests bench-memalloc-reserve --timeout "$tmo" \
-		--append "quiet $*" --log "$log" ${DEV:+--device "$DEV"} \
-		>/dev/null 2>&1 || die "boot failed: $log"
-	! grep -q 'BENCH error' "$log" || die "$(grep -o 'BENCH error.*' "$log") in $log"
-}
+boot_bench() { bench_boot bench-memalloc-reserve "$@"; }	# log mem timeout append...
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 
 if [ "$PART" = all ] || [ "$PART" = overhead ]; then

@@ -40,14 +40,7 @@ mkdir -p "$out/logs"
 bench_prepare
 
 v() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
-boot_bench() { # log mem append...
-	local log=$1 mem=$2
-	shift 2
-	"$TOP/scripts/qemu-run" --kernel "$IMAGES/guest/bzImage" --mem "$mem" \
-		--smp 2 --tests bench-page-reporting --timeout 2400 \
-		--append "quiet $*" --log "$log" >/dev/null 2>&1 || die "boot failed: $log"
-	! grep -q 'BENCH error' "$log" || die "$(grep -o 'BENCH error.*' "$log") in $log"
-}
+boot_bench() { bench_boot bench-page-reporting "$1" "$2" 2400 "${@:3}"; }	# log mem append...
 
 echo "mem,rep,boundary,round,passes,visited,skipped,isolated,hold_ns,max_hold_ns" > "$out/passes.csv"
 echo "mem,rep,boundary,mb,centiseconds,passes,reported_pages" > "$out/report.csv"
