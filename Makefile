@@ -1,23 +1,40 @@
-# The series' workshop.  `make help` lists the targets; README.md explains them.
+# The series' workshop.  `make help` lists the targets and their knobs;
+# README.md explains them.
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help demo test tree export export-check build build-test initramfs \
-	check-series checkpatch deps bench-deferred-init bench-percpu-lazy \
-	bench-page-reporting bench-memalloc-reserve boot clean distclean
+.PHONY: help demo test kunit selftest tree export export-check mail build \
+	build-test build-kasan initramfs check-series checkpatch deps \
+	bench-deferred-init bench-percpu-lazy bench-page-reporting \
+	bench-memalloc-reserve boot clean distclean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
 
+## Targets:
 ## demo                 build the default kernel, boot it, show what the series does
 demo:
 	@$(S)/demo.sh
 
-## test                 build + boot the test kernel: KUnit, guest tests, checkpatch
+## test                 harness self-test, the kernels, every boot of boots.ini,
+##                      percpu-km build, checkpatch, export-check; the verdict
+##                        BOOT=a[,b]   only these boots of boots.ini (no host checks)
+##                        SUITE=name   with BOOT: only this KUnit suite
 test:
 	@$(S)/test.sh
 
-## tree                 generate the kernel git tree build/linux = base + patches/
+## kunit SUITE=name     one KUnit suite, in the boot of boots.ini that runs it
+##                      with its feature on (BOOT= to choose another)
+kunit:
+	@[ -n "$(SUITE)" ] || { echo "usage: make kunit SUITE=name [BOOT=boot]"; exit 2; }
+	@SUITE=$(SUITE) BOOT=$${BOOT:-$$(python3 $(S)/matrix.py kunit-boot $(SUITE))} $(S)/test.sh
+
+## selftest             the harness alone: canned result folders must be judged right
+selftest: tree
+	@python3 $(S)/selftest.py build/linux
+
+## tree                 generate the kernel tree build/linux = base + patches/
+##                        FORCE=1      regenerate even over unexported work
 tree:
 	@$(S)/tree.sh
 
@@ -29,6 +46,11 @@ export:
 export-check:
 	@$(S)/export-check.sh
 
+## mail                 numbered [PATCH n/N] mails + cover letter in build/mail/
+##                        (git format-patch, base-commit trailer, b4-compatible)
+mail:
+	@$(S)/mail.sh
+
 ## build                build the default guest kernel (build/images/guest/)
 build: tree
 	@$(S)/build.sh guest
@@ -37,15 +59,21 @@ build: tree
 build-test: tree
 	@$(S)/build.sh test
 
+## build-kasan          build the KASAN test kernel (build/images/kasan/)
+build-kasan: tree
+	@$(S)/build.sh kasan
+
 ## initramfs            build the test initramfs (build/initramfs.cpio.gz)
 initramfs:
 	@$(S)/mkinitramfs.sh
 
-## boot                 boot the test kernel interactively (ARGS="--mem 8G ...")
+## boot                 boot the test kernel interactively
+##                        ARGS="--mem 8G --smp 4 ..."   scripts/qemu-run options
 boot: initramfs
 	@$(S)/qemu-run --interactive --tests none $(ARGS)
 
 ## check-series         checkpatch --strict every patch + build after each patch
+##                        FROM=N       start the builds at patch N
 check-series:
 	@$(S)/check-series.sh
 
@@ -66,6 +94,7 @@ bench-page-reporting:
 	@bench/page-reporting/run.sh
 
 ## bench-memalloc-reserve  SOCK_MEMALLOC reserves: normal-path cost; swap-over-NBD soak
+##                      every bench: REPEAT=N repeats, OUT=dir output directory
 bench-memalloc-reserve:
 	@bench/memalloc-reserve/run.sh
 
@@ -81,3 +110,6 @@ clean:
 distclean:
 	@$(S)/export-check.sh
 	rm -rf build
+##
+## Environment: JOBS=N (build jobs, default nproc), MM_SERIES_CACHE=dir
+## (downloads + ccache, default ~/.cache/mm-series)

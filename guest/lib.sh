@@ -1,13 +1,22 @@
 # shellcheck shell=sh
 # Helpers shared by the guest tests: . /tests/lib.sh
-arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p" | tail -n1; }	# kernel parameter $1
+# value of kernel parameter $1 (the last one given), or $2 when it is absent
+arg() {
+	_a=$(tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p" | tail -n1)
+	echo "${_a:-$2}"
+}
+# number of CPUs in a CPU list ("0-63", "0,2-5"); the list expanded
+cpu_count() { echo "$1" | tr , '\n' | awk -F- 'NF { n += ($2 == "" ? 1 : $2 - $1 + 1) } END { print n + 0 }'; }
+cpu_expand() { echo "$1" | tr , '\n' | awk -F- 'NF { e = ($2 == "" ? $1 : $2); for (i = $1; i <= e; i++) printf "%s%d", (n++ ? "," : ""), i }'; }
+# field $2 of a "name value" stats file $1 (debugfs stats files); $3: column
+stat_field() { awk -v k="$2" -v c="${3:-2}" '$1 == k { print $c; exit }' "$1" 2>/dev/null; }
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }	# /proc/meminfo field, kB
 # write $2 to $1, failing if the write fails (busybox echo ignores write errors)
 put() { echo "$2" | dd of="$1" 2>/dev/null; }
 
 # free page reporting (CONFIG_PAGE_REPORTING, debugfs)
 PR=/sys/kernel/debug/page_reporting
-pr_st() { awk -v k="$1" '$1 == k { print $2; exit }' $PR/stats; }	# stats field
+pr_st() { stat_field $PR/stats "$1"; }	# stats field
 # wait until reporting is idle (a pass found nothing left); 1 after $1 s (180)
 pr_wait_idle() {
 	wi=0

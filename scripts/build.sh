@@ -3,9 +3,16 @@
 #
 #   scripts/build.sh FLAVOUR [make targets...]
 #
-# FLAVOUR is guest (configs/guest.config) or test (guest.config + test.config);
-# test-series is the test config in its own object dir, for check-series;
-# km is a uniprocessor config (percpu-km), built object by object.
+# FLAVOUR is one of
+#   guest        configs/guest.config: the kernel of make build, demo, benches
+#   test         guest + kunit + debug (lockdep, PREEMPT, DEBUG_PAGEALLOC, ...)
+#   kasan        guest + kunit + kasan (generic KASAN, KASAN_VMALLOC)
+#   test-series  the test config in its own object dir, for check-series
+#   km           a uniprocessor config (percpu-km), built object by object
+#   base         the unpatched base (a git worktree of the tree's 'base' tag,
+#                build/linux-base) with the guest config: what benches compare
+#                "no cost" claims against.  Options the base does not define
+#                (the series' own) are left out.
 # Extra fragments can be added with EXTRA_FRAGMENTS="file ...".
 #
 # The config is allnoconfig + the fragments (KCONFIG_ALLCONFIG), then
@@ -24,10 +31,15 @@ flavour=${1:?usage: build.sh guest|test [targets]}
 shift || true
 case $flavour in
 guest) frags=("$TOP/configs/guest.config") ;;
-test|test-series) frags=("$TOP/configs/guest.config" "$TOP/configs/test.config") ;;
+test|test-series) frags=("$TOP/configs/guest.config" "$TOP/configs/kunit.config"
+		"$TOP/configs/debug.config") ;;
+kasan) frags=("$TOP/configs/guest.config" "$TOP/configs/kunit.config"
+		"$TOP/configs/kasan.config") ;;
 km) frags=("$TOP/configs/km.config") ;;
-*) die "unknown flavour '$flavour' (guest, test, test-series or km)" ;;
+base) frags=("$TOP/configs/guest.config") ;;
+*) die "unknown flavour '$flavour' (guest, test, kasan, test-series, km or base)" ;;
 esac
+src=$TREE
 # shellcheck disable=SC2206
 frags+=(${EXTRA_FRAGMENTS:-})
 
@@ -35,6 +47,18 @@ frags+=(${EXTRA_FRAGMENTS:-})
 out=$BUILD/kbuild-$flavour
 img=$IMAGES/$flavour
 tree_id=$(state_get TREE_ID)
+if [ "$flavour" = base ]; then
+	src=$BUILD/linux-base
+	want=$(git_tree rev-parse base)
+	if [ "$(git -C "$src" rev-parse HEAD 2>/dev/null)" != "$want" ]; then
+		msg "base: checking out the unpatched base in $src"
+		rm -rf "$src"
+		git_tree worktree prune
+		git_tree worktree add -q --detach "$src" base
+	fi
+	tree_id=base-$want
+	ALLOW_UNKNOWN=1
+fi
 if [ -f "$out/tree-id" ] && [ "$(cat "$out/tree-id")" != "$tree_id" ]; then
 	msg "$out was built from an earlier kernel tree: starting it afresh"
 	rm -rf "$out"
@@ -43,7 +67,7 @@ mkdir -p "$out" "$img" "$CCACHE_DIR"
 echo "$tree_id" > "$out/tree-id"
 
 kmake() {
-	make -s -C "$TREE" O="$out" ARCH=x86_64 -j"$JOBS" \
+	make -s -C "$src" O="$out" ARCH=x86_64 -j"$JOBS" \
 		CC="ccache gcc" HOSTCC="ccache gcc" \
 		KBUILD_BUILD_TIMESTAMP="$BASE_DATE" KBUILD_BUILD_USER=mm-series \
 		KBUILD_BUILD_HOST=qemu "$@"
@@ -68,8 +92,8 @@ while IFS= read -r line; do
 	if [ "$want" = "# $sym is not set" ] && [ -z "$have" ]; then continue; fi
 	if [ "${ALLOW_UNKNOWN:-0}" = 1 ] &&
 	   ! grep -rqsE "^[[:space:]]*(menu)?config ${sym#CONFIG_}\$" --include='Kconfig*' \
-		"$TREE/arch/x86" "$TREE/mm" "$TREE/kernel" "$TREE/init" "$TREE/lib" \
-		"$TREE/drivers" "$TREE/net"; then
+		"$src/arch/x86" "$src/mm" "$src/kernel" "$src/init" "$src/lib" \
+		"$src/drivers" "$src/net"; then
 		echo "note: $sym is not defined in this tree (yet); skipped" >&2
 		continue
 	fi

@@ -13,47 +13,17 @@ mkdir -p "$logs"
 
 echo
 echo "=== Deferred struct page init: pages, threads and time per node ==="
-echo "    (QEMU TCG, 2 vCPUs, one NUMA node; TCG is ~10-20x slower than hardware)"
-printf '%-6s %-22s %12s %8s %8s %10s\n' memory "kernel parameter" pages ms threads pages/ms
-for mem in 16G 64G; do
-	for t in default 1; do
-		arg=""
-		[ "$t" = default ] || arg="deferred_init_threads=$t"
-		log=$logs/definit-$mem-$t.log
-		"$TOP/scripts/qemu-run" --kernel "$IMAGES/guest/bzImage" --mem "$mem" --smp 2 \
-			--tests deferred-init --append "quiet $arg" --log "$log" --timeout 600 \
-			>/dev/null 2>&1 || die "boot failed, see $log"
-		sed -n 's/.*node \([0-9]*\) deferred pages initialised in \([0-9]*\)ms: \([0-9]*\) pages, \([0-9]*\) threads.*/\2 \3 \4/p' "$log" |
-			head -n1 | while read -r ms pages threads; do
-			printf '%-6s %-22s %12s %8s %8s %10.0f\n' "$mem" "${arg:-(none)}" "$pages" \
-				"$ms" "$threads" "$(echo "$pages / $ms" | bc -l)"
-		done
-	done
-done
+echo "    (QEMU TCG, 2 vCPUs, one NUMA node; TCG is ~10-20x slower than hardware;"
+echo "     one boot each: make bench-deferred-init for medians)"
+REPEAT=1 OUT=$logs/deferred-init "$TOP/bench/deferred-init/run.sh" 2>/dev/null |
+	sed -n '/^memory/,/^$/p'
 
 echo
 echo "=== Percpu units backed only for CPUs that have been online ==="
-echo "    (4 GiB guest, 2 CPUs online, 64 possible; 1000 memcgs; same kernel,"
-echo "     percpu_lazy_units=0 vs 1)"
-printf '%-9s %-19s %14s %14s %16s
-' possible "kernel parameter" "MemFree cost" "Percpu growth" "1st online (ms)"
-for cfg in 2:0 64:0 64:1; do
-	possible=${cfg%:*}; lazy=${cfg#*:}
-	k=1; [ "$possible" -gt 2 ] || k=0
-	log=$logs/percpu-$possible-$lazy.log
-	"$TOP/scripts/qemu-run" --kernel "$IMAGES/guest/bzImage" --mem 4G --smp "$possible" \
-		--online 2 --tests bench-percpu-lazy --timeout 900 \
-		--append "quiet percpu_lazy_units=$lazy bench.memcgs=1000 bench.onlines=$k" \
-		--log "$log" >/dev/null 2>&1 || die "boot failed, see $log"
-	line=$(grep -o 'BENCH memcgs=.*' "$log" | tail -n1)
-	free=$(echo "$line" | sed 's/.*memfree_kb=\([0-9-]*\).*/\1/')
-	pcpu=$(echo "$line" | sed 's/.*percpu_kb=\([0-9-]*\).*/\1/')
-	ns=$({ grep -o 'BENCH first_online.*' "$log" || true; } | head -n1 | sed -n 's/.* ns=\([0-9]*\).*/\1/p')
-	printf '%-9s %-19s %11s MB %11s MB %16s\n' "$possible" "percpu_lazy_units=$lazy" \
-		"$(awk -v k="$free" 'BEGIN { printf "%.1f", k / 1024 }')" \
-		"$(awk -v k="$pcpu" 'BEGIN { printf "%.1f", k / 1024 }')" \
-		"$(awk -v n="${ns:-}" 'BEGIN { if (n != "") printf "%.1f", n / 1e6; else print "-" }')"
-done
+echo "    (4 GiB guest, 2 CPUs online; 1000 memcgs; same kernel,"
+echo "     percpu_lazy_units=0 vs 1; one boot each: make bench-percpu-lazy for medians)"
+REPEAT=1 CONFIGS="2:0 64:0 64:1" ONLINES=1 OUT=$logs/percpu-lazy \
+	"$TOP/bench/percpu-lazy/run.sh" 2>/dev/null | sed -n '/^possible/,/^$/p'
 
 echo
 echo "=== Free page reporting: memory the guest frees goes back to the host ==="

@@ -10,6 +10,10 @@ if [ ! -d "$TREE/.git" ]; then
 	exit 0
 fi
 rc=0
+if tree_generating; then
+	echo "export-check: the tree is a half-applied series (interrupted 'make tree'): run 'make tree'"
+	exit 1
+fi
 if tree_dirty; then
 	echo "export-check: uncommitted changes in the kernel tree:"
 	git_tree status --short | head -n 20 | sed 's/^/    /'

@@ -9,25 +9,35 @@
 
 tarball_in_deb=usr/src/$BASE_PACKAGE.tar.xz
 
-check_sha() { # file version -> 0 if it is the pinned tarball, or not the pinned version
+# The sha256 of a tarball; for the pinned version it must be the pin.
+check_sha() { # file version -> sha256, or die
 	local sum
 	sum=$(sha256sum "$1" | cut -d' ' -f1)
 	if [ "$2" = "$BASE_VERSION" ] && [ "$sum" != "$BASE_SHA256" ]; then
-		die "$1: sha256 $sum does not match the pin $BASE_SHA256 for $BASE_VERSION"
+		die "$1: sha256 $sum does not match the pin $BASE_SHA256 for $BASE_VERSION
+(delete it and run again; if it persists, Debian rebuilt the package: check base.conf)"
 	fi
 	echo "$sum"
 }
 
+# Fetch into the cache.  Every step is checked explicitly: this runs inside
+# `if ! path=$(fetch ...)`, where errexit does not apply.  Nothing enters the
+# cache path until it is complete and verified: the pinned version against
+# its sha256, any other version by xz's own integrity check.
 fetch() { # version -> path of tarball in the cache, or non-zero
-	local ver=$1 dir=$CACHE/base/$1 tmp
-	if [ -f "$dir/$BASE_PACKAGE.tar.xz" ]; then
-		echo "$dir/$BASE_PACKAGE.tar.xz"; return 0
+	local ver=$1 dir=$CACHE/base/$1 tmp part sum
+	local final=$dir/$BASE_PACKAGE.tar.xz
+	if [ -f "$final" ]; then
+		echo "$final"; return 0
 	fi
-	mkdir -p "$dir"
+	mkdir -p "$dir" || { echo "error: cannot create the cache directory $dir" >&2; return 1; }
+	part=$final.part
+	rm -f "$part"
 	# The installed package is as good as a download when it is the same version.
 	if [ "$(dpkg-query -W -f='${Version}' "$BASE_PACKAGE" 2>/dev/null)" = "$ver" ] &&
 	   [ -f "/$tarball_in_deb" ]; then
-		cp "/$tarball_in_deb" "$dir/$BASE_PACKAGE.tar.xz.part"
+		cp "/$tarball_in_deb" "$part" ||
+			{ echo "error: could not copy /$tarball_in_deb to $part" >&2; rm -f "$part"; return 1; }
 	else
 		tmp=$(mktemp -d)
 		# _apt must be able to write the download directory
@@ -35,12 +45,24 @@ fetch() { # version -> path of tarball in the cache, or non-zero
 		if ! (cd "$tmp" && apt-get download -q "$BASE_PACKAGE=$ver" >&2); then
 			rm -rf "$tmp"; return 1
 		fi
-		dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -xO "./$tarball_in_deb" \
-			> "$dir/$BASE_PACKAGE.tar.xz.part"
+		if ! dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -xO "./$tarball_in_deb" > "$part"; then
+			echo "error: could not extract $tarball_in_deb from the .deb into $part" >&2
+			rm -rf "$tmp" "$part"; return 1
+		fi
 		rm -rf "$tmp"
 	fi
-	mv "$dir/$BASE_PACKAGE.tar.xz.part" "$dir/$BASE_PACKAGE.tar.xz"
-	echo "$dir/$BASE_PACKAGE.tar.xz"
+	if [ "$ver" = "$BASE_VERSION" ]; then
+		sum=$(sha256sum "$part" | cut -d' ' -f1)
+		if [ "$sum" != "$BASE_SHA256" ]; then
+			echo "error: $part: sha256 $sum, but the pin for $ver is $BASE_SHA256 (not cached)" >&2
+			rm -f "$part"; return 1
+		fi
+	elif ! xz -t "$part"; then
+		echo "error: $part is not a complete xz archive (not cached)" >&2
+		rm -f "$part"; return 1
+	fi
+	mv "$part" "$final" || { echo "error: could not move $part to $final" >&2; return 1; }
+	echo "$final"
 }
 
 # A fresh machine may have no package lists yet: refresh once and retry the
@@ -58,8 +80,11 @@ fi
 # The pin is gone: take the newest 6.12 Debian serves.
 newest=$(apt-cache madison "$BASE_PACKAGE" 2>/dev/null | awk '{print $3}' |
 	sort -V | tail -n1)
-[ -n "$newest" ] || die "Debian serves no $BASE_PACKAGE at all (is apt configured?)"
-path=$(fetch "$newest") || die "could not download $BASE_PACKAGE=$newest"
+[ -n "$newest" ] || die "the pinned $BASE_PACKAGE $BASE_VERSION is neither in the cache
+($CACHE/base/$BASE_VERSION) nor served by Debian, which serves no $BASE_PACKAGE at
+all (is apt configured?)"
+path=$(fetch "$newest") ||
+	die "could not download $BASE_PACKAGE=$newest into $CACHE/base/$newest"
 sum=$(check_sha "$path" "$newest")
 warn "the pinned base $BASE_PACKAGE $BASE_VERSION is no longer served by Debian.
 !!! Using the newest one instead: $newest (sha256 $sum).

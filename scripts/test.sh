@@ -1,89 +1,119 @@
 #!/bin/bash
-# make test: build the test kernel, boot it in QEMU (KUnit suites run at boot,
-# then the initramfs tests), check every patch with checkpatch --strict, and
-# end with one line "N passed, N failed".  Non-zero exit on any failure.
+# make test: the harness checks itself, the kernels the matrix needs are built,
+# every boot of the matrix (boots.ini) runs in QEMU, then the host checks
+# (percpu-km build, checkpatch --strict, export-check); summarize.py judges it
+# all against the matrix and ends with "N passed, N failed, N skipped".
 #
-# Results and logs: build/test-results/ (one NAME.log per boot).
+#   BOOT=name[,name]  only these boots (no host checks): the inner loop
+#   SUITE=name        with BOOT: only this KUnit suite (kunit.filter_glob)
+#
+# Results and logs: build/test-results/ (NAME.log, NAME.rc per boot, *.tap).
+# Non-zero exit status on any failure.
 . "$(dirname "$0")/lib.sh"
 
-start=$(date +%s)
-results=$BUILD/test-results
+results=${RESULTS:-$BUILD/test-results}
 rm -rf "$results"
 mkdir -p "$results"
-
-"$TOP/scripts/deps.sh"
-"$TOP/scripts/tree.sh"
-"$TOP/scripts/build.sh" test
-"$TOP/scripts/mkinitramfs.sh"
-
-boot() { # NAME qemu-run args...
-	local name=$1 rc=0
-	shift
-	msg "boot $name: $*"
-	"$TOP/scripts/qemu-run" --log "$results/$name.log" "$@" >/dev/null 2>&1 || rc=$?
-	echo $rc > "$results/$name.rc"
-	msg "boot $name: exit $rc ($(sed -n 's/^# qemu-run: //p' "$results/$name.log" | tail -n1))"
+times=()
+t0=$(date +%s)
+part_start=$t0
+part() { # record the time of the part that just ended
+	local now
+	now=$(date +%s)
+	times+=("$1 $((now - part_start))s")
+	part_start=$now
 }
 
-# 1. Everything at once: KUnit suites at boot, all guest tests; 2 NUMA nodes
-#    with one CPU each.
-boot main --mem 4G --smp 2 --numa 2 --tests all --timeout 900
+"$TOP/scripts/deps.sh"
+part deps
+"$TOP/scripts/tree.sh"
+part tree
 
-# 2. deferred_init_threads=: default (2 CPUs on one node), a cap, a bad value.
-boot definit-default --mem 2G --smp 2 --tests deferred-init --append kunit.enable=0
-boot definit-cap1 --mem 2G --smp 2 --tests deferred-init \
-	--append kunit.enable=0 --append deferred_init_threads=1
-boot definit-bad --mem 2G --smp 2 --tests deferred-init \
-	--append kunit.enable=0 --append deferred_init_threads=zero
+# The harness first: a summariser that cannot see a failure would make
+# everything below meaningless.
+python3 "$TOP/scripts/selftest.py" "$TREE" "$results/harness-selftest" \
+	> "$results/harness.tap" || true
+part harness-selftest
 
-# 3. Lazily backed percpu units: 64 possible CPUs, 2 online (maxcpus=2).
-#    KUnit runs again with the feature on; then the hotplug/memcg test.
-boot percpu-lazy --mem 4G --smp 64 --online 2 --tests percpu-lazy \
-	--append percpu_lazy_units=1 --timeout 900
-boot percpu-bad --mem 2G --smp 4 --online 2 --tests percpu-lazy \
-	--append kunit.enable=0 --append percpu_lazy_units=maybe
-
-# 4. Free page reporting with the test device and the reported boundary:
-#    KUnit again, then 40-page-reporting with shuffling on and a cold-plugged
-#    DIMM (online_movable) for offline/online, and the compaction selftest
-#    with reporting and the boundary still on; then with virtio-balloon's
-#    reporting, which must keep the test device out.
-boot page-reporting --mem 4G --smp 2 --tests page-reporting,compaction \
-	--append page_alloc.shuffle=1 --append memhp_default_state=online_movable \
-	--device "-object memory-backend-ram,id=hp0,size=512M -device pc-dimm,id=dimm0,memdev=hp0"
-boot page-reporting-balloon --mem 2G --smp 2 --tests page-reporting \
-	--append kunit.enable=0 --append page_reporting_test.enable=1 \
-	--device "-device virtio-balloon-pci,free-page-reporting=on"
-
-# 5. Bean-counted reserves for SOCK_MEMALLOC sockets, enforced: KUnit again
-#    (memalloc_reserve, with the boot's mode), then the veth flood test.
-boot memalloc-reserve --mem 2G --smp 2 --tests memalloc-reserve \
-	--append memalloc_reserve.mode=enforce
-
-# 6. percpu-km (uniprocessor: NEED_PER_CPU_KM) still builds the percpu
-#    allocator and its converted users, and (no PAGE_REPORTING there) the
-#    page allocator, without a compiler warning.  The
-#    objects are removed first so that an incremental run compiles (and
-#    warns) again; ccache replays a cached warning too.  The log is .out, not
-#    .log: summarize.py takes every .log for a guest boot.
-km_objs=(mm/percpu.o mm/memcontrol.o kernel/cgroup/rstat.o mm/page_alloc.o)
-km_out=$results/build-km.out
-for o in "${km_objs[@]}"; do rm -f "$BUILD/kbuild-km/$o"; done
-if "$TOP/scripts/build.sh" km "${km_objs[@]}" > "$km_out" 2>&1 &&
-   grep -q '^CONFIG_NEED_PER_CPU_KM=y' "$BUILD/kbuild-km/.config"; then
-	echo "ok 1 percpu-km config builds ${km_objs[*]}"
-	if grep -q 'warning:' "$km_out"; then
-		echo "not ok 2 percpu-km build has no compiler warning (see build-km.out)"
-	else
-		echo "ok 2 percpu-km build has no compiler warning"
-	fi
+if [ -n "${BOOT:-}" ]; then
+	IFS=, read -r -a boots <<<"$BOOT"
+	for b in "${boots[@]}"; do python3 "$TOP/scripts/matrix.py" argv "$b" >/dev/null; done
+	host=harness
 else
-	echo "not ok 1 percpu-km config builds ${km_objs[*]} (see build-km.out)"
-	echo "not ok 2 percpu-km build has no compiler warning # not built"
-fi > "$results/build-km.tap"
+	mapfile -t boots < <(python3 "$TOP/scripts/matrix.py" names)
+	host=harness,build-km,checkpatch,export-check
+fi
 
-# 7. checkpatch --strict on every patch.
-"$TOP/scripts/checkpatch.sh" > "$results/checkpatch.tap" || true
+for f in $(python3 "$TOP/scripts/matrix.py" flavours "${boots[@]}"); do
+	"$TOP/scripts/build.sh" "$f"
+	part "build-$f"
+done
+"$TOP/scripts/mkinitramfs.sh"
+part initramfs
 
-msg "make test: $(( $(date +%s) - start ))s wall"
-python3 "$TOP/scripts/summarize.py" "$results" "$TREE"
+for b in "${boots[@]}"; do
+	mapfile -d '' -t args < <(python3 "$TOP/scripts/matrix.py" argv "$b")
+	if [ -n "${SUITE:-}" ]; then
+		args+=(--tests none --append "kunit.filter_glob=$SUITE")
+	fi
+	msg "boot $b: ${args[*]}"
+	rc=0
+	"$TOP/scripts/qemu-run" --log "$results/$b.log" "${args[@]}" >/dev/null 2>&1 || rc=$?
+	echo $rc > "$results/$b.rc"
+	msg "boot $b: exit $rc ($(sed -n 's/^# qemu-run: //p' "$results/$b.log" 2>/dev/null | tail -n1))"
+	part "boot-$b"
+done
+
+if [ -z "${BOOT:-}" ]; then
+	# percpu-km (uniprocessor: NEED_PER_CPU_KM) still builds the percpu
+	# allocator and its converted users, and (no PAGE_REPORTING there) the
+	# page allocator, without a compiler warning.  The objects are removed
+	# first so that an incremental run compiles (and warns) again; ccache
+	# replays a cached warning too.
+	km_objs=(mm/percpu.o mm/memcontrol.o kernel/cgroup/rstat.o mm/page_alloc.o)
+	km_out=$results/build-km.out
+	for o in "${km_objs[@]}"; do rm -f "$BUILD/kbuild-km/$o"; done
+	if "$TOP/scripts/build.sh" km "${km_objs[@]}" > "$km_out" 2>&1 &&
+	   grep -q '^CONFIG_NEED_PER_CPU_KM=y' "$BUILD/kbuild-km/.config"; then
+		echo "ok 1 percpu-km config builds ${km_objs[*]}"
+		if grep -q 'warning:' "$km_out"; then
+			echo "not ok 2 percpu-km build has no compiler warning (see build-km.out)"
+		else
+			echo "ok 2 percpu-km build has no compiler warning"
+		fi
+	else
+		echo "not ok 1 percpu-km config builds ${km_objs[*]} (see build-km.out)"
+		echo "not ok 2 percpu-km build has no compiler warning # not built"
+	fi > "$results/build-km.tap"
+	echo "1..2" >> "$results/build-km.tap"
+	part build-km
+
+	"$TOP/scripts/checkpatch.sh" > "$results/checkpatch.tap" || true
+	part checkpatch
+
+	# Last: the tree that was tested is the series in patches/.
+	if "$TOP/scripts/export-check.sh" > "$results/export-check.out" 2>&1; then
+		echo "ok 1 the tree and patches/ agree"
+	else
+		sed 's/^/# /' "$results/export-check.out"
+		echo "not ok 1 the tree and patches/ agree (make export, or make tree)"
+	fi > "$results/export-check.tap"
+	echo "1..1" >> "$results/export-check.tap"
+	part export-check
+fi
+
+repro="make test BOOT={boot}"
+[ -n "${SUITE:-}" ] && repro+=" SUITE=$SUITE"
+rc=0
+python3 "$TOP/scripts/summarize.py" --tree "$TREE" --host "$host" \
+	--boots "$(IFS=,; echo "${boots[*]}")" --repro "$repro" \
+	${SUITE:+--suite "$SUITE"} "$results" > "$results/summary.txt" 2>&1 || rc=$?
+part summarize
+{
+	echo "# time per part: ${times[*]}"
+	echo "# make test: $(( $(date +%s) - t0 ))s wall"
+} >> "$results/summary.txt"
+# The verdict line ("N passed, N failed, N skipped") stays last.
+grep -v '^[0-9]* passed, ' "$results/summary.txt"
+grep '^[0-9]* passed, ' "$results/summary.txt" || { echo "summarize.py crashed"; rc=1; }
+exit $rc

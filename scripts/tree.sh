@@ -3,16 +3,27 @@
 #
 # - First run: unpack the base tarball, commit it once with a fixed author and
 #   date (so the base commit id is reproducible), tag it 'base', apply the series.
-# - Tree already matches patches/: nothing to do (one format-patch, ~1 s).
-# - patches/ changed (git pull, rebase) and the tree holds nothing unexported:
-#   reset to 'base' and re-apply.  Only files the patches touch get new mtimes,
-#   so the next build is incremental.
-# - The tree holds commits or changes not in patches/: refuse, because
-#   regenerating would lose them.  `make export` first, or FORCE=1.
+# - Tree already matches patches/: nothing to do (one hash, ~1 s).
+# - The tree is ahead of patches/ (uncommitted edits, commits not exported)
+#   and patches/ has not changed since: keep it, say so in one line, and let
+#   the caller build and test it as it is.  This is the edit -> build -> try
+#   loop; `make export` turns the work into patches, and make test's
+#   export-check stays red until it does.
+# - patches/ changed (git pull, rebase) and the tree is clean at what it was
+#   generated from: reset to 'base' and re-apply.  Only files the patches
+#   touch get new mtimes, so the next build is incremental.
+# - patches/ changed AND the tree holds unexported work: refuse (regenerating
+#   would lose the work; exporting would drop the new patches).  FORCE=1
+#   regenerates anyway.
+# - Generation is recorded as in progress until the last patch applied: an
+#   interrupted run (Ctrl-C during git am) is detected and redone, and
+#   `make export` refuses to export a half-applied series.
 . "$(dirname "$0")/lib.sh"
 
 apply_series() {
 	local p n=0
+	state_set "GENERATING=1"
+	git_tree am --abort >/dev/null 2>&1 || true
 	git_tree reset -q --hard base
 	git_tree clean -q -fdx
 	for p in $(series_patches); do
@@ -23,10 +34,15 @@ apply_series() {
 			die "patches/$p does not apply to the base $(state_get BASE_USED).
 If the base moved (see base.conf), rebase the series in the tree and re-export."
 		fi
+		# git am drops what is below '---': put the notes back.
+		notes=$(python3 "$TOP/scripts/series.py" notes "$TOP/patches/$p")
+		if [ -n "$notes" ]; then
+			printf '%s\n' "$notes" | git_tree notes add -f -F - HEAD
+		fi
 		n=$((n + 1))
 	done
 	state_set "INPUTS=$(inputs_hash)" "HEAD=$(git_tree rev-parse HEAD)" \
-		"EXPORTED=$(tree_patches_hash)"
+		"EXPORTED=$(tree_patches_hash)" "GENERATING=0"
 	msg "tree: $n patches applied onto $(state_get BASE_USED) in $TREE"
 }
 
@@ -59,27 +75,38 @@ unpack_base() {
 }
 
 if [ -d "$TREE/.git" ] && git_tree rev-parse -q --verify base >/dev/null; then
-	# Fast path: nothing changed since the tree was last made or exported.
-	if [ "$(state_get INPUTS)" = "$(inputs_hash)" ] &&
-	   [ "$(state_get HEAD)" = "$(git_tree rev-parse HEAD)" ] && ! tree_dirty; then
-		msg "tree: up to date ($TREE)"
-		exit 0
-	fi
-	if [ "${FORCE:-0}" != 1 ]; then
-		tree_dirty && die "the kernel tree has uncommitted changes:
-$(git_tree status --short | head -n 10)
-Commit them and run 'make export', or discard them with FORCE=1 make tree."
-		if [ "$(tree_patches_hash)" != "$(state_get EXPORTED)" ]; then
-			# Maybe the tree is exactly what patches/ says (exported, then
-			# the state was not updated): check before refusing.
-			if "$TOP/scripts/export-check.sh" >/dev/null 2>&1; then
+	if tree_generating; then
+		warn "an earlier 'make tree' was interrupted while applying patches/: applying them again"
+	elif [ "${FORCE:-0}" = 1 ]; then
+		msg "tree: FORCE=1, regenerating from patches/"
+	else
+		inputs_same=0 head_same=0 dirty=0
+		[ "$(state_get INPUTS)" = "$(inputs_hash)" ] && inputs_same=1
+		[ "$(state_get HEAD)" = "$(git_tree rev-parse HEAD)" ] && head_same=1
+		tree_dirty && dirty=1
+		if [ $inputs_same = 1 ] && [ $head_same = 1 ] && [ $dirty = 0 ]; then
+			msg "tree: up to date ($TREE)"
+			exit 0
+		fi
+		if [ $inputs_same = 1 ]; then
+			# patches/ unchanged: the tree is ahead of it.
+			msg "testing unexported work: $(tree_ahead)"
+			exit 0
+		fi
+		if [ $head_same = 0 ] || [ $dirty = 1 ]; then
+			# Both moved; the tree may still be exactly patches/ (exported
+			# from another checkout): check before refusing.
+			if [ $dirty = 0 ] && "$TOP/scripts/export-check.sh" >/dev/null 2>&1; then
 				state_set "INPUTS=$(inputs_hash)" "HEAD=$(git_tree rev-parse HEAD)" \
 					"EXPORTED=$(tree_patches_hash)"
 				msg "tree: up to date ($TREE)"
 				exit 0
 			fi
-			die "the kernel tree has commits that are not in patches/.
-Run 'make export' to keep them, or FORCE=1 make tree to drop them."
+			die "patches/ changed since the tree was generated, and the tree holds
+unexported work ($(tree_ahead)).
+Regenerating would lose that work; exporting it would drop the new patches.
+Rebase the work onto the new series by hand (git am the new patches in the
+tree, or cherry-pick), or drop it with FORCE=1 make tree."
 		fi
 	fi
 	if [ "$(state_get BASE_USED)" != "$BASE_VERSION" ] &&

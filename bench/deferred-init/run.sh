@@ -10,39 +10,45 @@
 #   node N deferred pages initialised in Xms: P pages, T threads
 # Threads are set with deferred_init_threads= (patch 4 of the series).
 #
-#   REPEAT=N   boots per configuration (default 5); the median is reported
-#   SIZES="16G 64G"  THREADS="1 2"
+# Rows carry the thread count the kernel reports it used; a boot that used
+# another count than asked stops the run.  A boot that crashes or times out
+# is listed at the end (failures.csv), not counted.
 #
-# Output: build/bench/deferred-init/{runs.csv,summary.csv,pages-per-ms.png}
+#   REPEAT=N   boots per configuration (default 5); the median is reported
+#   SIZES="16G 64G"  THREADS="1 2"  OUT=DIR (default build/bench/deferred-init)
+#
+# Output: OUT/{runs.csv,summary.csv,meta.txt,pages-per-ms.png}
 . "$(dirname "$0")/../lib.sh"
 
 REPEAT=${REPEAT:-5}
 SIZES=${SIZES:-"16G 64G"}
 THREADS=${THREADS:-"1 2"}
-out=$BUILD/bench/deferred-init
-mkdir -p "$out/logs"
-
+bench_init deferred-init REPEAT SIZES THREADS
 bench_prepare
 
+configs=()
+for mem in $SIZES; do for t in $THREADS; do configs+=("$mem:$t"); done; done
 echo "mem,threads_asked,rep,node,pages,ms,threads,pages_per_ms" > "$out/runs.csv"
 for rep in $(seq 1 "$REPEAT"); do
-	for mem in $SIZES; do
-		for t in $THREADS; do
-			log=$out/logs/$mem-t$t-$rep.log
-			"$TOP/scripts/qemu-run" --kernel "$IMAGES/guest/bzImage" --mem "$mem" \
-				--smp 2 --numa 1 --tests deferred-init --timeout 600 \
-				--append "quiet deferred_init_threads=$t" --log "$log" >/dev/null 2>&1 ||
-				die "boot failed: $log"
-			sed -n 's/.*node \([0-9]*\) deferred pages initialised in \([0-9]*\)ms: \([0-9]*\) pages, \([0-9]*\) threads.*/\1 \2 \3 \4/p' "$log" |
-				sort -u | while read -r node ms pages threads; do
-				ppm=$(awk -v p="$pages" -v m="$ms" 'BEGIN { printf "%.1f", (m > 0 ? p / m : 0) }')
-				echo "$mem,$t,$rep,$node,$pages,$ms,$threads,$ppm"
-				printf '  %-4s threads=%s rep %s: %8s pages in %5s ms = %8s pages/ms\n' \
-					"$mem" "$threads" "$rep" "$pages" "$ms" "$ppm" >&2
-			done >> "$out/runs.csv"
-		done
+	for cfg in $(bench_order "$rep" "${configs[@]}"); do
+		mem=${cfg%:*}; t=${cfg#*:}
+		log=$out/logs/$mem-t$t-$rep.log
+		bench_run "$cfg" "$rep" "$log" --kernel "$IMAGES/guest/bzImage" --mem "$mem" \
+			--smp 2 --numa 1 --tests deferred-init --timeout 600 \
+			--append "quiet deferred_init_threads=$t" || continue
+		sed -n 's/.*node \([0-9]*\) deferred pages initialised in \([0-9]*\)ms: \([0-9]*\) pages, \([0-9]*\) threads.*/\1 \2 \3 \4/p' "$log" |
+			sort -u > "$out/row.tmp"
+		[ -s "$out/row.tmp" ] || { bench_fail "$cfg" "$rep" "no deferred-init report" "$log"; continue; }
+		while read -r node ms pages threads; do
+			bench_check "threads of node $node" "$t" "$threads" "$log"
+			ppm=$(ratio "$pages" "$ms" %.1f)
+			echo "$mem,$t,$rep,$node,$pages,$ms,$threads,$ppm" >> "$out/runs.csv"
+			printf '  %-4s threads=%s rep %s: %8s pages in %5s ms = %8s pages/ms\n' \
+				"$mem" "$threads" "$rep" "$pages" "$ms" "$ppm" >&2
+		done < "$out/row.tmp"
 	done
 done
+rm -f "$out/row.tmp"
 
 # Summary: median pages/ms per (mem, threads) and the 2-vs-1 ratio.
 echo "mem,threads,runs,median_ms,median_pages_per_ms,ratio_vs_1_thread" > "$out/summary.csv"
@@ -50,14 +56,14 @@ printf '\n%-6s %-8s %5s %10s %14s %10s\n' memory threads runs "median ms" "pages
 for mem in $SIZES; do
 	base=""
 	for t in $THREADS; do
-		rows=$(awk -F, -v m="$mem" -v t="$t" '$1 == m && $2 == t' "$out/runs.csv")
+		rows=$(awk -F, -v m="$mem" -v t="$t" '$1 == m && $7 == t' "$out/runs.csv")
 		n=$(echo "$rows" | grep -c . || true)
 		ms=$(echo "$rows" | cut -d, -f6 | median)
 		ppm=$(echo "$rows" | cut -d, -f8 | median)
 		[ -z "$base" ] && base=$ppm
-		ratio=$(awk -v a="$ppm" -v b="$base" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-		echo "$mem,$t,$n,$ms,$ppm,$ratio" >> "$out/summary.csv"
-		printf '%-6s %-8s %5s %10s %14s %9sx\n' "$mem" "$t" "$n" "$ms" "$ppm" "$ratio"
+		r=$(ratio "$ppm" "$base" %.2f)
+		echo "$mem,$t,$n,$ms,$ppm,$r" >> "$out/summary.csv"
+		printf '%-6s %-8s %5s %10s %14s %9sx\n' "$mem" "$t" "$n" "$ms" "$ppm" "$r"
 	done
 done
 echo
@@ -81,3 +87,4 @@ plot $plots
 GP
 	echo "plot: $out/pages-per-ms.png"
 fi
+bench_finish

@@ -5,9 +5,10 @@
 # 1. Overhead (PART=overhead or all): loopback TCP and UDP throughput and
 #    page faults, with the test driver's two SOCK_MEMALLOC sockets present
 #    (the memalloc static keys on, nothing forced): memalloc_reserve.mode=
-#    off (6.12 behaviour) vs enforce, and no memalloc socket at all as the
-#    baseline.  Configurations interleaved, medians over REPEAT boots.
-#    Goal: enforce/off within noise.
+#    off vs enforce; no memalloc socket at all; and the unpatched base
+#    kernel built with the same config (build/images/base) as the baseline.
+#    Configurations interleaved, medians over REPEAT boots.
+#    Goal: enforce/off and off/base within noise.
 #
 # 2. Soak (PART=soak or all): a MEM guest swapping to /dev/nbd0 served by
 #    qemu-nbd on the host's 127.0.0.1 (the guest reaches it through QEMU
@@ -16,15 +17,18 @@
 #    memalloc user (test driver socket A, node test-a, 256 KiB) flooded
 #    with pfmemalloc datagrams, and skb allocations that may use the
 #    reserves skip their normal attempt (force), so that NBD's receive
-#    skbs are emergency skbs too.  Modes off (6.12 behaviour), account,
-#    enforce.  Reports elapsed time, hung-task reports (none allowed),
+#    skbs are emergency skbs too.  Modes off, account, enforce.  Reports elapsed time, hung-task reports (none allowed),
 #    throttled direct reclaim, max_usage and refusals per node.
 #
 #   REPEAT=N (overhead: 3, soak: 1)   MEM=2G PROCS=16 MB=512 PASSES=1
 #   PART=all|overhead|soak            OUT=DIR (build/bench/memalloc-reserve)
 #   TIMEOUT=2400  seconds before a soak guest counts as hung
 #
-# Output: OUT/{overhead,soak}.csv, OUT/logs/.
+# Rows carry the mode (and, for the overhead part, the number of reserve
+# nodes) the guest reads back; a boot where they differ from what was asked
+# stops the run.  A soak guest that does not finish is reported as hung.
+#
+# Output: OUT/{overhead,soak,summary}.csv, OUT/meta.txt, OUT/logs/.
 . "$(dirname "$0")/../lib.sh"
 
 PART=${PART:-all}
@@ -33,28 +37,32 @@ TIMEOUT=${TIMEOUT:-2400}
 PROCS=${PROCS:-16}
 MB=${MB:-512}
 PASSES=${PASSES:-1}
-out=${OUT:-$BUILD/bench/memalloc-reserve}
-mkdir -p "$out/logs"
-
+bench_init memalloc-reserve PART MEM TIMEOUT PROCS MB PASSES REPEAT
 bench_prepare
+case $PART in all|overhead) "$TOP/scripts/build.sh" base ;; esac
+echo "part,config,metric,median,ratio" > "$out/summary.csv"
 
-v() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
+v() { kv "$@"; }
 boot_bench() { bench_boot bench-memalloc-reserve "$@"; }	# log mem timeout append...
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 
 if [ "$PART" = all ] || [ "$PART" = overhead ]; then
 	rep_n=${REPEAT:-3}
 	echo "rep,config,tcp_mbps,udp_mbps,ns_per_fault" > "$out/overhead.csv"
 	for rep in $(seq 1 "$rep_n"); do
-		for cfg in nosock off enforce; do
+		for cfg in $(bench_order "$rep" base nosock off enforce); do
 			log=$out/logs/overhead-$cfg-$rep.log
+			kernel=$IMAGES/guest/bzImage
 			case $cfg in
-			nosock) args="memalloc_reserve.mode=off" ;;
-			off) args="memalloc_reserve.mode=off bench.sock=1" ;;
-			enforce) args="memalloc_reserve.mode=enforce bench.sock=1" ;;
+			base) args=""; want="absent 0"; kernel=$IMAGES/base/bzImage ;;
+			nosock) args="memalloc_reserve.mode=off"; want="off 0" ;;
+			off) args="memalloc_reserve.mode=off bench.sock=1"; want="off 2" ;;
+			enforce) args="memalloc_reserve.mode=enforce bench.sock=1"; want="enforce 2" ;;
 			esac
 			# shellcheck disable=SC2086
-			boot_bench "$log" 2G 600 bench.part=overhead $args
+			BENCH_KERNEL=$kernel CFG=overhead-$cfg REP=$rep \
+				boot_bench "$log" 2G 600 bench.part=overhead $args || continue
+			bench_check "overhead boot $cfg (mode, nodes)" "$want" \
+				"$(v mode "$(grep -o 'BENCH ran mode=.*' "$log")") $(v nodes "$(grep -o 'BENCH ran nodes=.*' "$log")")" "$log"
 			tcp=$(grep -o 'BENCH net tcp .*' "$log" | sed 's/.*mbps=//' | median)
 			udp=$(grep -o 'BENCH net udp .*' "$log" | sed 's/.*mbps=//' | median)
 			pf=$(v ns_per_fault "$(grep -o 'BENCH pf .*' "$log")")
@@ -66,9 +74,15 @@ if [ "$PART" = all ] || [ "$PART" = overhead ]; then
 	m() { awk -F, -v c="$1" -v k="$2" 'NR > 1 && $2 == c { print $k }' "$out/overhead.csv" | median; }
 	printf '\nNormal path, medians of %s boots (2 GiB guest, loopback):\n' "$rep_n"
 	printf '%-8s %10s %10s %12s\n' config "TCP MB/s" "UDP MB/s" "ns/fault"
-	for cfg in nosock off enforce; do
+	for cfg in base nosock off enforce; do
 		printf '%-8s %10s %10s %12s\n' "$cfg" "$(m $cfg 3)" "$(m $cfg 4)" "$(m $cfg 5)"
+		for k in 3:tcp_mbps 4:udp_mbps 5:ns_per_fault; do
+			echo "overhead,$cfg,${k#*:},$(m "$cfg" "${k%:*}"),$(ratio "$(m "$cfg" "${k%:*}")" "$(m base "${k%:*}")")"
+		done >> "$out/summary.csv"
 	done
+	printf 'off/base:    TCP %s, UDP %s, page faults %s\n' \
+		"$(ratio "$(m off 3)" "$(m base 3)")" "$(ratio "$(m off 4)" "$(m base 4)")" \
+		"$(ratio "$(m off 5)" "$(m base 5)")"
 	printf 'enforce/off: TCP %s, UDP %s, page faults %s\n' \
 		"$(ratio "$(m enforce 3)" "$(m off 3)")" "$(ratio "$(m enforce 4)" "$(m off 4)")" \
 		"$(ratio "$(m enforce 5)" "$(m off 5)")"
@@ -80,7 +94,7 @@ if [ "$PART" = all ] || [ "$PART" = soak ]; then
 	img=$out/swap.img
 	echo "rep,mode,rc,seconds,hung,throttle,pswpout,pswpin,nbd_max_usage,nbd_limit,nbd_failcnt,a_max_usage,a_failcnt,pfdrop,a_rxq" > "$out/soak.csv"
 	for rep in $(seq 1 "$rep_n"); do
-		for mode in off account enforce; do
+		for mode in $(bench_order "$rep" off account enforce); do
 			log=$out/logs/soak-$mode-$rep.log
 			rm -f "$img"; truncate -s 16G "$img"
 			qemu-nbd -f raw -x swap -b 127.0.0.1 -p "$port" -t --fork \
@@ -94,9 +108,19 @@ if [ "$PART" = all ] || [ "$PART" = soak ]; then
 				--device "-netdev user,id=n0 -device virtio-net-pci,netdev=n0" \
 				>/dev/null 2>&1 || true
 			kill "$(cat "$out/qemu-nbd.pid")" 2>/dev/null; sleep 1
-			! grep -q 'BENCH error' "$log" || die "$(grep -o 'BENCH error.*' "$log") in $log"
-			l=$(grep -o 'BENCH soak .*' "$log" ||
-			    echo "BENCH soak rc=timeout seconds=$TIMEOUT hung=guest")
+			if grep -q 'BENCH error' "$log"; then
+				bench_fail "soak-$mode" "$rep" "$(grep -o 'BENCH error.*' "$log" | head -n1)" "$log"
+				continue
+			fi
+			if ! l=$(grep -o 'BENCH soak .*' "$log"); then
+				if grep -q '^# qemu-run: timeout' "$log"; then
+					bench_fail "soak-$mode" "$rep" "hung: no result within ${TIMEOUT}s" "$log"
+				else
+					bench_fail "soak-$mode" "$rep" "crashed: no result" "$log"
+				fi
+				continue
+			fi
+			bench_check "soak mode" "$mode" "$(v mode "$(grep -o 'BENCH ran mode=.*' "$log")")" "$log"
 			echo "$rep,$mode,$(v rc "$l"),$(v seconds "$l"),$(v hung "$l"),$(v throttle "$l"),$(v pswpout "$l"),$(v pswpin "$l"),$(v nbd_max_usage "$l"),$(v nbd_limit "$l"),$(v nbd_failcnt "$l"),$(v a_max_usage "$l"),$(v a_failcnt "$l"),$(v pfdrop "$l"),$(v a_rxq "$l")" >> "$out/soak.csv"
 			printf '  soak %-7s rep %s: %s\n' "$mode" "$rep" "${l#BENCH soak }" >&2
 		done
@@ -110,7 +134,11 @@ if [ "$PART" = all ] || [ "$PART" = soak ]; then
 		s() { awk -F, -v c="$mode" -v k="$1" 'NR > 1 && $2 == c { print $k }' "$out/soak.csv" | median; }
 		printf '%-8s %9s %5s %9s %14s %12s %14s %12s %12s\n' "$mode" "$(s 4)" "$(s 5)" "$(s 6)" \
 			"$(s 9)" "$(s 11)" "$(s 12)" "$(s 13)" "$(s 15)"
+		for k in 4:seconds 5:hung_tasks 9:nbd_max_usage 11:nbd_failcnt 12:a_max_usage 13:a_failcnt; do
+			echo "soak,$mode,${k#*:},$(s "${k%:*}"),"
+		done >> "$out/summary.csv"
 	done
 fi
 echo
 echo "raw: $out/*.csv, logs: $out/logs/"
+bench_finish

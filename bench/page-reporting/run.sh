@@ -13,7 +13,8 @@
 #   visited >= 20x fewer with the boundary, zone->lock hold reduced
 #   accordingly; the scaling at 4, 16 and 64 GiB;
 #   reporting a freed 12 GiB no slower with the boundary;
-#   page fault path with no device registered unchanged.
+#   page fault path with no device registered unchanged: measured against
+#   the unpatched base kernel built with the same config (build/images/base).
 #
 #   REPEAT=N      boots per size (default 3)
 #   SIZES="4G 16G 64G"
@@ -21,10 +22,16 @@
 #   ROUNDS=5      measured passes per boundary setting per boot
 #   FREE_MB=12288 freed at once and timed, in the FREE_AT guest (16G);
 #                 0 skips
-#   PF=1          the page fault boots (0 skips)
+#   PF=1          the page fault boots (0 skips): base (the unpatched base
+#                 kernel, same config), nodev (patched, no device), b0 and
+#                 b1 (test device, boundary off / on)
 #   OUT=DIR       output directory (default build/bench/page-reporting)
 #
-# Output: build/bench/page-reporting/{passes,report,pf,summary}.csv
+# Rows carry the boundary setting and reporting state the guest reads back;
+# a boot where they differ from what was asked stops the run.
+#
+# Output: OUT/{passes,report,pf,steady,summary}.csv, meta.txt,
+#         visited.png (entries visited and zone->lock hold vs guest size)
 . "$(dirname "$0")/../lib.sh"
 
 REPEAT=${REPEAT:-3}
@@ -34,12 +41,11 @@ ROUNDS=${ROUNDS:-5}
 FREE_MB=${FREE_MB:-12288}
 FREE_AT=${FREE_AT:-16G}
 PF=${PF:-1}
-out=${OUT:-$BUILD/bench/page-reporting}
-mkdir -p "$out/logs"
-
+bench_init page-reporting REPEAT SIZES K ROUNDS FREE_MB FREE_AT PF
 bench_prepare
+[ "$PF" = 1 ] && "$TOP/scripts/build.sh" base
 
-v() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
+v() { kv "$@"; }
 boot_bench() { bench_boot bench-page-reporting "$1" "$2" 2400 "${@:3}"; }	# log mem append...
 
 echo "mem,rep,boundary,round,passes,visited,skipped,isolated,hold_ns,max_hold_ns" > "$out/passes.csv"
@@ -47,12 +53,17 @@ echo "mem,rep,boundary,mb,centiseconds,passes,reported_pages" > "$out/report.csv
 echo "rep,config,ns_per_fault" > "$out/pf.csv"
 echo "mem,rep,free_kb,steady_passes,steady_seconds" > "$out/steady.csv"
 for rep in $(seq 1 "$REPEAT"); do
-	for mem in $SIZES; do
+	# shellcheck disable=SC2086
+	for mem in $(bench_order "$rep" $SIZES); do
 		log=$out/logs/$mem-$rep.log
 		free=0; [ "$mem" = "$FREE_AT" ] && free=$FREE_MB
-		boot_bench "$log" "$mem" page_reporting_test.enable=1 \
+		CFG=$mem REP=$rep boot_bench "$log" "$mem" page_reporting_test.enable=1 \
 			page_reporting.boundary=1 "bench.k=$K" "bench.rounds=$ROUNDS" \
-			"bench.free_mb=$free"
+			"bench.free_mb=$free" || continue
+		# the guest alternates the boundary 1, 0 within each round
+		n1=$(grep -c 'BENCH pass boundary=1 ' "$log" || true)
+		n0=$(grep -c 'BENCH pass boundary=0 ' "$log" || true)
+		bench_check "passes with the boundary on/off" "$ROUNDS/$ROUNDS" "$n1/$n0" "$log"
 		line=$(grep -o 'BENCH steady.*' "$log")
 		echo "$mem,$rep,$(v free_kb "$line"),$(v passes "$line"),$(v seconds "$line")" >> "$out/steady.csv"
 		grep -o 'BENCH pass .*' "$log" | while read -r _ _ rest; do
@@ -66,16 +77,20 @@ for rep in $(seq 1 "$REPEAT"); do
 			"$(awk -F, -v m="$mem" -v r="$rep" '$1 == m && $2 == r && $3 == 0 { print $6 }' "$out/passes.csv" | median)" >&2
 	done
 	[ "$PF" = 1 ] || continue
-	for cfg in nodev b0 b1; do
+	for cfg in $(bench_order "$rep" base nodev b0 b1); do
 		log=$out/logs/pf-$cfg-$rep.log
+		kernel=$IMAGES/guest/bzImage
 		case $cfg in
-		nodev) args="bench.pf=1" ;;
-		b0) args="bench.pf=1 page_reporting_test.enable=1 page_reporting.boundary=0" ;;
-		b1) args="bench.pf=1 page_reporting_test.enable=1 page_reporting.boundary=1" ;;
+		base) args="bench.pf=1"; want="absent absent"; kernel=$IMAGES/base/bzImage ;;
+		nodev) args="bench.pf=1"; want="unregistered 0" ;;
+		b0) args="bench.pf=1 page_reporting_test.enable=1 page_reporting.boundary=0"; want="idle 0" ;;
+		b1) args="bench.pf=1 page_reporting_test.enable=1 page_reporting.boundary=1"; want="idle 1" ;;
 		esac
 		# shellcheck disable=SC2086
-		boot_bench "$log" 4G $args
-		ns=$(v ns_per_fault "$(grep -o 'BENCH pf .*' "$log")")
+		BENCH_KERNEL=$kernel CFG=pf-$cfg REP=$rep boot_bench "$log" 4G $args || continue
+		l=$(grep -o 'BENCH pf .*' "$log")
+		bench_check "page fault boot $cfg (state, boundary)" "$want" "$(v state "$l") $(v boundary "$l")" "$log"
+		ns=$(v ns_per_fault "$l")
 		echo "$rep,$cfg,$ns" >> "$out/pf.csv"
 		printf '  page faults, %-5s rep %s: %s ns per 4K page (fault + unmap)\n' "$cfg" "$rep" "$ns" >&2
 	done
@@ -91,8 +106,8 @@ for mem in $SIZES; do
 	von=$(col "$mem" 1 6); voff=$(col "$mem" 0 6)
 	hon=$(col "$mem" 1 9); hoff=$(col "$mem" 0 9)
 	mon=$(col "$mem" 1 10); moff=$(col "$mem" 0 10)
-	r1=$(awk -v a="$voff" -v b="$von" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
-	r2=$(awk -v a="$hoff" -v b="$hon" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
+	r1=$(ratio "$voff" "$von" %.1f)
+	r2=$(ratio "$hoff" "$hon" %.1f)
 	us() { awk -v a="$1" 'BEGIN { printf "%.0f", a / 1000 }'; }
 	echo "$mem,$von,$voff,$r1,$(us "$hon"),$(us "$hoff"),$r2,$(us "$mon"),$(us "$moff")" >> "$out/summary.csv"
 	printf '%-5s %12s %12s %7sx %12s %12s %7sx %12s %12s\n' "$mem" "$von" "$voff" "$r1" \
@@ -105,13 +120,32 @@ if [ "$(wc -l < "$out/report.csv")" -gt 1 ]; then
 	done
 fi
 if [ "$(wc -l < "$out/pf.csv")" -gt 1 ]; then
-	base=$(awk -F, '$2 == "nodev" { print $3 }' "$out/pf.csv" | median)
+	base=$(awk -F, '$2 == "base" { print $3 }' "$out/pf.csv" | median)
 	printf '\nPage faults (4K, fault + unmap), ns per page (median), 4G guest:\n'
-	for cfg in nodev b0 b1; do
+	for cfg in base nodev b0 b1; do
 		m=$(awk -F, -v c="$cfg" '$2 == c { print $3 }' "$out/pf.csv" | median)
-		printf '  %-5s %8s  (%sx of no device)\n' "$cfg" "$m" \
-			"$(awk -v a="$m" -v b="$base" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
+		printf '  %-5s %8s  (%sx of the unpatched base)\n' "$cfg" "$m" "$(ratio "$m" "$base")"
+		echo "pf,$cfg,$m,$(ratio "$m" "$base")" >> "$out/summary.csv"
 	done
+fi
+
+if command -v gnuplot >/dev/null && [ "$(wc -l < "$out/summary.csv")" -gt 1 ]; then
+	awk -F, '$1 ~ /G$/ { m = $1; sub("G", "", m); print m, $2, $3, $5, $6 }' "$out/summary.csv" > "$out/plot.dat"
+	gnuplot <<GP
+set terminal pngcairo size 900,420 noenhanced
+set output "$out/visited.png"
+set multiplot layout 1,2 title "A reporting pass after $K order-9 frees (medians, QEMU TCG)"
+set xlabel "guest memory (GiB)"; set grid; set logscale x 2; set logscale y; set key left top
+set ylabel "entries visited"
+plot "$out/plot.dat" using 1:2 with linespoints lw 2 pt 7 title "boundary on", \
+     "$out/plot.dat" using 1:3 with linespoints lw 2 pt 5 title "boundary off"
+set ylabel "zone->lock held per pass (us)"
+plot "$out/plot.dat" using 1:4 with linespoints lw 2 pt 7 title "boundary on", \
+     "$out/plot.dat" using 1:5 with linespoints lw 2 pt 5 title "boundary off"
+unset multiplot
+GP
+	echo "plot: $out/visited.png"
 fi
 echo
 echo "raw: $out/{passes,report,pf,steady}.csv   summary: $out/summary.csv"
+bench_finish

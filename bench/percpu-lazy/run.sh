@@ -16,33 +16,39 @@
 #   MEMCGS=N        memcgs per boot (default 1000)
 #   ONLINES=N       CPUs brought up for the first time per boot (default 5)
 #   CONFIGS="2:0 64:0 64:1 128:0 128:1"   possible:lazy pairs
+#   OUT=DIR         output directory (default build/bench/percpu-lazy)
 #
-# Output: build/bench/percpu-lazy/{runs.csv,online.csv,summary.csv,cost.png}
+# Rows carry the possible CPUs and the lazy setting the guest reads back
+# (percpu_stats); a boot where they differ from what was asked stops the run.
+#
+# Output: OUT/{runs.csv,online.csv,summary.csv,meta.txt,cost.png}
 . "$(dirname "$0")/../lib.sh"
 
 REPEAT=${REPEAT:-3}
 MEMCGS=${MEMCGS:-1000}
 ONLINES=${ONLINES:-5}
 CONFIGS=${CONFIGS:-"2:0 64:0 64:1 128:0 128:1"}
-out=$BUILD/bench/percpu-lazy
-mkdir -p "$out/logs"
-
+bench_init percpu-lazy REPEAT MEMCGS ONLINES CONFIGS
 bench_prepare
 
 echo "possible,lazy,rep,memcgs,memfree_kb,percpu_kb,percpu_before_kb,after_online_percpu_kb" > "$out/runs.csv"
 echo "possible,lazy,rep,kind,cpu,ns,hold_ns,total_ns,pages,ctors" > "$out/online.csv"
 for rep in $(seq 1 "$REPEAT"); do
-	for cfg in $CONFIGS; do
+	# shellcheck disable=SC2086
+	for cfg in $(bench_order "$rep" $CONFIGS); do
 		possible=${cfg%:*}; lazy=${cfg#*:}
 		k=$ONLINES; [ "$possible" -gt 2 ] || k=0
 		log=$out/logs/p$possible-l$lazy-$rep.log
-		"$TOP/scripts/qemu-run" --kernel "$IMAGES/guest/bzImage" --mem 4G \
+		bench_run "$cfg" "$rep" "$log" --kernel "$IMAGES/guest/bzImage" --mem 4G \
 			--smp "$possible" --online 2 --tests bench-percpu-lazy --timeout 1200 \
-			--append "quiet percpu_lazy_units=$lazy bench.memcgs=$MEMCGS bench.onlines=$k" \
-			--log "$log" >/dev/null 2>&1 || die "boot failed: $log"
+			--append "quiet percpu_lazy_units=$lazy bench.memcgs=$MEMCGS bench.onlines=$k" ||
+			continue
 		line=$(grep -o 'BENCH memcgs=.*' "$log" | tail -n1)
-		[ -n "$line" ] || die "no result in $log"
-		v() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
+		[ -n "$line" ] || { bench_fail "$cfg" "$rep" "no result" "$log"; continue; }
+		ran=$(grep -o 'BENCH possible=.*' "$log" | tail -n1)
+		bench_check "possible CPUs" "$possible" "$(cpu_count "$(kv possible "$ran")")" "$log"
+		bench_check "percpu_lazy_units" "$lazy" "$(kv lazy "$ran")" "$log"
+		v() { kv "$@"; }
 		after=$(grep -o 'BENCH after_online.*' "$log" | sed 's/.*percpu_kb=//')
 		echo "$possible,$lazy,$rep,$(v memcgs "$line"),$(v memfree_kb "$line"),$(v percpu_kb "$line"),$(v percpu_before_kb "$line"),${after:-}" >> "$out/runs.csv"
 		{ grep -o 'BENCH \(first\|re\)_online.*' "$log" || true; } | while read -r _ kind rest; do
@@ -65,9 +71,9 @@ for cfg in $CONFIGS; do
 	free=$(col "$possible" "$lazy" 5 "$out/runs.csv")
 	pcpu=$(col "$possible" "$lazy" 6 "$out/runs.csv")
 	off=$(col "$possible" 0 6 "$out/runs.csv")
-	ratio=$(awk -v a="$free" -v b="$base_free" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+	ratio=$(ratio "$free" "$base_free" %.2f)
 	shrink=""
-	[ "$lazy" = 1 ] && shrink=$(awk -v a="$off" -v b="$pcpu" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
+	[ "$lazy" = 1 ] && shrink=$(ratio "$off" "$pcpu" %.1f)
 	on_ms=$(col "$possible" "$lazy" 6 "$out/online.csv" first_online | awk '{ if ($1 != "") printf "%.2f", $1 / 1e6 }')
 	hold=$(col "$possible" "$lazy" 7 "$out/online.csv" first_online | awk '{ if ($1 != "") printf "%.0f", $1 / 1e3 }')
 	cb=$(col "$possible" "$lazy" 8 "$out/online.csv" first_online | awk '{ if ($1 != "") printf "%.0f", $1 / 1e3 }')
@@ -94,3 +100,4 @@ plot "< awk '\$2 == 0' $out/plot.dat" using 1:3 with linespoints lw 2 pt 7 title
 GP
 	echo "plot: $out/cost.png"
 fi
+bench_finish

@@ -5,10 +5,8 @@
 #
 #   node N deferred pages initialised in Xms: P pages, T threads
 fail=0
-cap=""
-for w in $(cat /proc/cmdline); do
-	case $w in deferred_init_threads=*) cap=${w#*=} ;; esac
-done
+. /tests/lib.sh
+cap=$(arg deferred_init_threads)
 bad_cap=0
 case $cap in
 "") ;;

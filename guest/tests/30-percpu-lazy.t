@@ -18,10 +18,10 @@ CPU=/sys/devices/system/cpu
 CG=/sys/fs/cgroup
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
-st() { awk -v k="$1" '$1 == k { print $3; exit }' $S; }
-count() { echo "$1" | tr , '\n' | awk -F- 'NF { n += ($2 == "" ? 1 : $2 - $1 + 1) } END { print n + 0 }'; }
+st() { stat_field $S "$1" 3; }
+count() { cpu_count "$1"; }
+expand() { cpu_expand "$1"; }
 backed() { case ",$(expand "$(st backed_cpus)")," in *",$1,"*) return 0 ;; esac; return 1; }
-expand() { echo "$1" | tr , '\n' | awk -F- 'NF { e = ($2 == "" ? $1 : $2); for (i = $1; i <= e; i++) printf "%s%d", (n++ ? "," : ""), i }'; }
 check_accounting() {
 	pop=$(st lazy_pop_pages); nb=$(st nr_backed_cpus); mapped=$(st lazy_mapped_pages)
 	if [ "$mapped" -ne $((pop * nb)) ]; then
@@ -34,7 +34,7 @@ online() { echo 1 > $CPU/cpu$1/online 2>/dev/null; }
 offline() { echo 0 > $CPU/cpu$1/online 2>/dev/null; }
 
 [ -r $S ] || { echo "no $S (CONFIG_PERCPU_STATS)"; exit 4; }
-val=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^percpu_lazy_units=//p' | tail -n1)
+val=$(arg percpu_lazy_units)
 if [ "$(st enabled)" != 1 ]; then
 	case $val in
 	1|y|Y|on) bad "percpu_lazy_units=$val given but lazy units are off"; exit 1 ;;

@@ -25,7 +25,7 @@ fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 nd() { cat "$D/test-$1/$2"; }				# node a|b field
 pool() { awk '$1 == "mode" { print $4 }' $D/nodes; }
-st() { awk -v k="$1" '$1 == k { print $2 }' $T/stats; }
+st() { stat_field $T/stats "$1"; }
 ctl() { put $T/ctl "$*"; }
 
 [ -d $T ] || { echo "no $T (CONFIG_NET_MEMALLOC_RESERVE_TEST)"; exit 4; }

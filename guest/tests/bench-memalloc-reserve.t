@@ -19,9 +19,13 @@ part=$(arg bench.part)
 node() { awk -v n="$1" -v k="$2" '$2 == n { print $k }' $D/nodes; }	# name column
 veth_setup() { mr_veth_setup "${1:-262144}" "${2:-262144}" || { echo "BENCH error=setup"; exit 1; }; }
 
+# what this boot runs, as the kernel reports it ("absent": the unpatched base)
+mode=$(cat /sys/module/memalloc_reserve/parameters/mode 2>/dev/null)
+echo "BENCH ran mode=${mode:-absent}"
 if [ "$part" = overhead ]; then
 	ip link set lo up
 	[ "$(arg bench.sock)" = 1 ] && veth_setup
+	echo "BENCH ran nodes=$(grep -c 'test-' $D/nodes 2>/dev/null || echo 0)"
 	for i in 1 2 3; do
 		echo "BENCH net tcp $(netbench tcp 4 | sed 's/.*: \([0-9.]*\) MB.*/mbps=\1/')"
 		echo "BENCH net udp $(netbench udp 4 | sed 's/.*: \([0-9.]*\) MB.*/mbps=\1/')"

@@ -6,10 +6,10 @@
 # lines for the host script.
 . /tests/lib.sh
 S=/sys/kernel/debug/percpu_stats
-st() { awk -v k="$1" '$1 == k { print $3; exit }' $S 2>/dev/null; }
+st() { stat_field $S "$1" 3; }
 CG=/sys/fs/cgroup
-N=$(arg bench.memcgs); N=${N:-1000}
-K=$(arg bench.onlines); K=${K:-5}
+N=$(arg bench.memcgs 1000)
+K=$(arg bench.onlines 5)
 
 settle() { sync; echo 3 > /proc/sys/vm/drop_caches; sleep 2; }
 # Free memory, counting the pages parked on per-CPU page lists as free:

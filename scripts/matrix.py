@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""The boot matrix (boots.ini): one reader for test.sh, summarize.py, the demo
+and the benches.
+
+usage: matrix.py [--file F] names              boot names, in file order
+       matrix.py [--file F] argv NAME          qemu-run arguments, NUL-separated
+       matrix.py [--file F] flavours [NAME..]  kernel flavours the boots need
+       matrix.py [--file F] get NAME KEY       one value, whitespace-joined
+       matrix.py [--file F] kunit-boot SUITE   the boot that runs SUITE with
+                                               its feature on (fewest skips)
+"""
+import configparser
+import fnmatch
+import os
+import shlex
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KEYS = {"flavour", "args", "tests", "kunit", "skips", "splats", "timeout"}
+
+
+class Boot:
+    def __init__(self, name, sec):
+        unknown = set(sec.keys()) - KEYS
+        if unknown:
+            raise SystemExit(f"boots.ini [{name}]: unknown key(s) {sorted(unknown)}")
+        self.name = name
+        self.flavour = sec.get("flavour", "test").strip()
+        self.args = shlex.split(sec.get("args", ""))
+        self.tests = sec.get("tests", "").split()
+        self.kunit = sec.get("kunit", "").split()
+        self.skips = sec.get("skips", "").split()
+        # one regex per line
+        self.splats = [s.strip() for s in sec.get("splats", "").splitlines() if s.strip()]
+        self.timeout = int(sec.get("timeout", "600"))
+
+    def may_skip(self, name):
+        return any(fnmatch.fnmatchcase(name, g) for g in self.skips)
+
+    def argv(self, images):
+        a = ["--kernel", os.path.join(images, self.flavour, "bzImage"),
+             "--timeout", str(self.timeout),
+             "--tests", ",".join(self.tests) if self.tests else "none"]
+        if not self.kunit:
+            a += ["--append", "kunit.enable=0"]
+        return a + self.args
+
+
+def load(path=None):
+    path = path or os.environ.get("MATRIX") or os.path.join(TOP, "boots.ini")
+    cp = configparser.ConfigParser(interpolation=None, comment_prefixes=("#",),
+                                   inline_comment_prefixes=None)
+    if not cp.read(path):
+        raise SystemExit(f"no boot matrix at {path}")
+    return {n: Boot(n, cp[n]) for n in cp.sections()}
+
+
+def main(argv):
+    path = None
+    if len(argv) > 2 and argv[1] == "--file":
+        path = argv[2]
+        argv = argv[:1] + argv[3:]
+    if len(argv) < 2:
+        raise SystemExit(__doc__)
+    boots = load(path)
+    cmd, rest = argv[1], argv[2:]
+
+    def boot(name):
+        if name not in boots:
+            raise SystemExit(f"no boot '{name}' in the matrix; boots: {' '.join(boots)}")
+        return boots[name]
+
+    if cmd == "names":
+        print("\n".join(boots))
+    elif cmd == "argv":
+        images = os.environ.get("IMAGES", os.path.join(TOP, "build", "images"))
+        sys.stdout.write("\0".join(boot(rest[0]).argv(images)) + "\0")
+    elif cmd == "flavours":
+        names = rest or list(boots)
+        seen = []
+        for n in names:
+            if boot(n).flavour not in seen:
+                seen.append(boot(n).flavour)
+        print("\n".join(seen))
+    elif cmd == "get":
+        v = getattr(boot(rest[0]), rest[1])
+        print(" ".join(v) if isinstance(v, list) else v)
+    elif cmd == "kunit-boot":
+        suite = rest[0]
+        cands = [b for b in boots.values() if suite in b.kunit]
+        if not cands:
+            raise SystemExit(f"no boot of the matrix runs KUnit suite '{suite}'")
+        # the boot that expects the fewest skips of this suite: its feature is on
+        best = min(cands, key=lambda b: (sum(g.startswith(suite + ".") for g in b.skips),
+                                         b.flavour != "test"))
+        print(best.name)
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

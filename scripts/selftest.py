@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""The harness tests itself: feed summarize.py canned result folders, each a
+good run with one thing broken, and check that each is reported red, naming
+what broke; and that the good run itself is green.  Prints TAP.
+
+usage: selftest.py TREE [OUTDIR]
+
+TREE is the kernel tree (its tools/testing/kunit/kunit.py parses KTAP).  The
+canned folders are written under OUTDIR (default: a temporary directory) so
+that a failing case can be inspected.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+MATRIX = """\
+[DEFAULT]
+kunit = demo_suite
+skips = demo_suite.case_b
+
+[alpha]
+args = --mem 1G
+tests = 10-first 20-second
+skips = demo_suite.case_b 20-second
+
+[beta]
+args = --mem 1G
+tests = 10-first
+kunit =
+"""
+
+KTAP = """\
+KTAP version 1
+1..1
+    KTAP version 1
+    # Subtest: demo_suite
+    # module: demo
+    1..2
+    ok 1 case_a
+    ok 2 case_b # SKIP feature off
+# demo_suite: pass:1 fail:0 skip:1 total:2
+# Totals: pass:1 fail:0 skip:1 total:2
+ok 1 demo_suite
+"""
+
+
+def guest(results, plan=None, counts=None):
+    """The guest's TAP block for results like "ok NAME", "ok NAME # SKIP",
+    "not ok NAME"; plan and counts default to what the results say."""
+    lines, ok, nf, sk = [], 0, 0, 0
+    for i, r in enumerate(results):
+        status, rest = ("not ok", r[7:]) if r.startswith("not ok ") else ("ok", r[3:])
+        lines.append(f"{status} {i + 1} {rest}")
+        nf += status == "not ok"
+        sk += status == "ok" and "# SKIP" in rest
+        ok += status == "ok" and "# SKIP" not in rest
+    plan = len(results) if plan is None else plan
+    counts = counts or (ok, nf, sk)
+    return ("Run /init as init process\nMMTEST-BEGIN\nTAP version 13\n# a test's output\n"
+            + "\n".join(lines)
+            + f"\n1..{plan}\nMMTEST-END pass={counts[0]} fail={counts[1]} skip={counts[2]}\n"
+            + f"GUEST-VERDICT: {'PASS' if nf == 0 else 'FAIL'}\n")
+
+
+OFF = "[   12.000000] reboot: Power down\n"
+
+
+def log(kunit=KTAP, body=None, after="", cmd="console=ttyS0 mmtest.run=x"):
+    body = body if body is not None else guest(["ok 10-first", "ok 20-second # SKIP"])
+    return (f"# qemu-system-x86_64 -append {cmd}\n[    0.000000] Linux version 6.12\n"
+            + kunit + body + after + OFF + "\n# qemu-run: 12.0s wall\n")
+
+
+BETA = log(kunit="", body=guest(["ok 10-first"]), cmd="console=ttyS0 kunit.enable=0")
+TAPS = {"checkpatch": "TAP version 13\nok 1 a.patch\nok 2 b.patch\n1..2\n"}
+
+
+def good():
+    return {"alpha.log": log(), "alpha.rc": "0\n", "beta.log": BETA, "beta.rc": "0\n",
+            "checkpatch.tap": TAPS["checkpatch"]}
+
+
+def mutate(**changes):
+    files = good()
+    for k, val in changes.items():
+        k = k.replace("__", ".").replace("_", "-")
+        if val is None:
+            files.pop(k, None)
+        else:
+            files[k] = val
+    return files
+
+
+# name: (files, regex that a FAILED line (or its detail) must match)
+CASES = {
+    "a good run is green": (good(), None),
+    "a boot whose log was never written": (mutate(beta__log=None), r"beta: boot log exists"),
+    "a boot without its exit status": (mutate(beta__rc=None), r"beta: boot wrote its exit status"),
+    "a required guest test that skipped":
+        (mutate(beta__log=log(kunit="", body=guest(["ok 10-first # SKIP"]),
+                              cmd="kunit.enable=0")), r"beta: 10-first"),
+    "a required guest test that did not run":
+        (mutate(alpha__log=log(body=guest(["ok 10-first"]))), r"alpha: 20-second"),
+    "a KUnit case that skipped where its feature is on":
+        (mutate(beta__log=BETA, alpha__log=log(kunit=KTAP.replace("ok 1 case_a", "ok 1 case_a # SKIP off")
+                                              .replace("pass:1", "pass:0").replace("skip:1", "skip:2"))),
+         r"alpha: kunit demo_suite.case_a"),
+    "a WARNING printed after the verdict":
+        (mutate(alpha__log=log(after="[   11.5] WARNING: CPU: 0 PID: 1 at mm/percpu.c:12 f+0x1/0x2\n")),
+         r"alpha: boots, powers off"),
+    "a lockdep report during power-off":
+        (mutate(alpha__log=log(after="[   11.9] reboot: ...\n[   11.9] WARNING: possible circular locking "
+                                     "dependency detected\n")), r"alpha: boots, powers off"),
+    "a KASAN report in the guest's output":
+        (mutate(alpha__log=log(after="[    9.1] BUG: KASAN: slab-use-after-free in f+0x1/0x2\n")),
+         r"alpha: boots, powers off"),
+    "a hung task, an RCU stall, a soft lockup, list corruption":
+        (mutate(alpha__log=log(after="[ 9] INFO: task kworker/0:1:12 blocked for more than 120 seconds.\n"
+                                     "[ 9] rcu: INFO: rcu_preempt self-detected stall on CPU\n"
+                                     "[ 9] watchdog: BUG: soft lockup - CPU#0 stuck for 22s!\n"
+                                     "[ 9] list_add corruption. prev->next should be next\n")),
+         r"alpha: boots, powers off"),
+    "a { in a KUnit log (lockdep prints them), with a failing case":
+        (mutate(alpha__log=log(kunit=KTAP.replace(
+            "    ok 1 case_a",
+            "    {\n    # case_a: EXPECTATION FAILED at mm/x.c:1 {INITIAL USE} }\n    not ok 1 case_a")
+            .replace("pass:1 fail:0", "pass:0 fail:1"))),
+         r"alpha: kunit demo_suite.case_a"),
+    "a KUnit suite that vanished":
+        (mutate(alpha__log=log(kunit="")), r"alpha: kunit suite demo_suite ran"),
+    "a KTAP plan that does not match":
+        (mutate(alpha__log=log(kunit=KTAP.replace("    1..2", "    1..3"))), r"KTAP: .*missing expected subtest"),
+    "a guest TAP plan that does not match":
+        (mutate(alpha__log=log(body=guest(["ok 10-first", "ok 20-second # SKIP"], plan=3))),
+         r"plan 1\.\.3 but 2 results"),
+    "guest counts that differ from its TAP":
+        (mutate(alpha__log=log(body=guest(["ok 10-first", "ok 20-second # SKIP"], counts=(2, 0, 0)))),
+         r"guest counted"),
+    "an empty checkpatch TAP": (mutate(checkpatch__tap=""), r"checkpatch --strict has results"),
+    "a checkpatch TAP cut short": (mutate(checkpatch__tap="TAP version 13\nok 1 a.patch\n1..2\n"),
+                                   r"checkpatch --strict plan matches"),
+    "a panic after the verdict":
+        (mutate(alpha__log=log(after="[ 11] Kernel panic - not syncing: Fatal exception\n"),
+                alpha__rc="0\n"), r"alpha: boots, powers off"),
+    "a timeout after the verdict":
+        (mutate(alpha__log=log().replace("# qemu-run: 12.0s wall", "# qemu-run: timeout after 600s"),
+                alpha__rc="2\n"), r"alpha: boots, powers off"),
+    "a guest that did not power off":
+        (mutate(alpha__log=log().replace(OFF, "")), r"did not power off"),
+    "a boot that ran no tests at all (died early)":
+        (mutate(beta__log="# qemu-system-x86_64 -append kunit.enable=0\n[ 0] Linux version\n",
+                beta__rc="2\n"), r"beta: 10-first"),
+}
+
+
+def main():
+    tree = sys.argv[1]
+    out = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="harness-selftest.")
+    print("TAP version 13")
+    n = fail = 0
+    for name, (files, want) in CASES.items():
+        n += 1
+        d = os.path.join(out, re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"))
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(os.path.join(d, "results"))
+        with open(os.path.join(d, "boots.ini"), "w") as f:
+            f.write(MATRIX)
+        for fn, text in files.items():
+            with open(os.path.join(d, "results", fn), "w") as f:
+                f.write(text)
+        p = subprocess.run([sys.executable, os.path.join(HERE, "summarize.py"),
+                            "--matrix", os.path.join(d, "boots.ini"), "--host", "checkpatch",
+                            "--tree", tree, os.path.join(d, "results")],
+                           capture_output=True, text=True)
+        with open(os.path.join(d, "summary.out"), "w") as f:
+            f.write(p.stdout + p.stderr)
+        if want is None:
+            ok = p.returncode == 0 and "0 failed" in p.stdout
+            why = "" if ok else f"exit {p.returncode}: {p.stdout.strip().splitlines()[-1:]}"
+        else:
+            failed = re.findall(r"^FAILED: .*(?:\n    .*)*", p.stdout, re.M)
+            ok = p.returncode == 1 and any(re.search(want, f) for f in failed) and \
+                "Traceback" not in p.stderr
+            why = "" if ok else (f"exit {p.returncode}, no FAILED line matches /{want}/ "
+                                 f"(see {d}/summary.out)")
+        if not ok:
+            fail += 1
+            print(f"# {why}")
+        print(f"{'ok' if ok else 'not ok'} {n} {'reported green' if want is None else 'reported red'}: {name}")
+    print(f"1..{n}")
+    sys.exit(1 if fail else 0)
+
+
+if __name__ == "__main__":
+    main()
