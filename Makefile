@@ -23,11 +23,12 @@ demo:
 test:
 	@$(S)/test.sh
 
-## kunit SUITE=name     one KUnit suite, in the boot of boots.ini that runs it
-##                      with its feature on (BOOT= to choose another)
+## kunit SUITE=name     one KUnit suite, in the boot of boots.ini that is its
+##                      home (kunit_home: its feature on; BOOT= to choose another)
 kunit:
 	@[ -n "$(SUITE)" ] || { echo "usage: make kunit SUITE=name [BOOT=boot]"; exit 2; }
-	@SUITE=$(SUITE) BOOT=$${BOOT:-$$(python3 $(S)/matrix.py kunit-boot $(SUITE))} $(S)/test.sh
+	@boot=$${BOOT:-$$(python3 $(S)/matrix.py kunit-boot $(SUITE))} || exit 2; \
+		SUITE=$(SUITE) BOOT=$$boot $(S)/test.sh
 
 ## selftest             the harness alone: canned result folders must be judged right
 selftest: tree

@@ -30,14 +30,18 @@ kv() { # key "k1=v1 k2=v2 ..." -> value of key (first occurrence)
 }
 
 # bench_init NAME KNOB...: set $out (OUT= or build/bench/NAME), create it,
-# and write $out/meta.txt: the project and kernel commits, the base, QEMU,
-# the host, and the values of the named knobs.
+# build what the bench boots (bench_prepare; BENCH_BASE=1: the unpatched base
+# kernel too), then write $out/meta.txt: the project and kernel commits, the
+# base, QEMU, the host, and the values of the named knobs (set them to their
+# defaults before calling).
 bench_init() {
 	local name=$1 k
 	shift
 	out=${OUT:-$BUILD/bench/$name}
 	mkdir -p "$out/logs"
 	: > "$out/failures.csv"
+	bench_prepare
+	[ "${BENCH_BASE:-0}" = 1 ] && "$TOP/scripts/build.sh" base
 	{
 		echo "bench=$name"
 		echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -51,7 +55,9 @@ bench_init() {
 		echo "qemu=$(qemu-system-x86_64 --version | head -n1)"
 		echo "host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
 		echo "host_cpus=$(nproc) host_mem_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
-		echo "kernel_config_sha256=$(sha256sum "$IMAGES/guest/config" 2>/dev/null | cut -c1-16)"
+		echo "guest_kernel=$IMAGES/guest/bzImage config sha256 $(sha256sum "$IMAGES/guest/config" 2>/dev/null | cut -c1-16)"
+		[ "${BENCH_BASE:-0}" = 1 ] &&
+			echo "base_kernel=$IMAGES/base/bzImage (unpatched base, guest config) config sha256 $(sha256sum "$IMAGES/base/config" 2>/dev/null | cut -c1-16)"
 		for k in "$@"; do echo "$k=${!k:-}"; done
 	} > "$out/meta.txt"
 }
@@ -101,6 +107,10 @@ bench_run() {
 	*) why="guest test failed (exit $rc)" ;;
 	esac
 	[ -n "$why" ] || ! grep -q 'BENCH error' "$log" || why=$(grep -o 'BENCH error.*' "$log" | head -n1)
+	# a kernel that splatted gives no figure either (the host scans the
+	# whole serial log, as make test does)
+	[ -n "$why" ] || why=$(python3 "$TOP/scripts/summarize.py" --splats "$log" | head -n1 |
+		sed 's/^/splat: /')
 	[ -z "$why" ] && return 0
 	bench_fail "$cfg" "$rep" "$why" "$log"
 	return 1

@@ -15,15 +15,19 @@ echo
 echo "=== Deferred struct page init: pages, threads and time per node ==="
 echo "    (QEMU TCG, 2 vCPUs, one NUMA node; TCG is ~10-20x slower than hardware;"
 echo "     one boot each: make bench-deferred-init for medians)"
-REPEAT=1 OUT=$logs/deferred-init "$TOP/bench/deferred-init/run.sh" 2>/dev/null |
-	sed -n '/^memory/,/^$/p'
+REPEAT=1 OUT=$logs/deferred-init "$TOP/bench/deferred-init/run.sh" \
+	> "$logs/deferred-init.out" 2>&1 ||
+	die "the deferred-init part failed: $(tail -n 5 "$logs/deferred-init.out")"
+sed -n '/^memory/,/^$/p' "$logs/deferred-init.out"
 
 echo
 echo "=== Percpu units backed only for CPUs that have been online ==="
 echo "    (4 GiB guest, 2 CPUs online; 1000 memcgs; same kernel,"
 echo "     percpu_lazy_units=0 vs 1; one boot each: make bench-percpu-lazy for medians)"
 REPEAT=1 CONFIGS="2:0 64:0 64:1" ONLINES=1 OUT=$logs/percpu-lazy \
-	"$TOP/bench/percpu-lazy/run.sh" 2>/dev/null | sed -n '/^possible/,/^$/p'
+	"$TOP/bench/percpu-lazy/run.sh" > "$logs/percpu-lazy.out" 2>&1 ||
+	die "the percpu-lazy part failed: $(tail -n 5 "$logs/percpu-lazy.out")"
+sed -n '/^possible/,/^$/p' "$logs/percpu-lazy.out"
 
 echo
 echo "=== Free page reporting: memory the guest frees goes back to the host ==="

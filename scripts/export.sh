@@ -4,8 +4,15 @@
 . "$(dirname "$0")/lib.sh"
 
 [ -d "$TREE/.git" ] || die "no kernel tree at $TREE: run 'make tree' first"
-tree_generating && die "the kernel tree is a half-applied series (an interrupted 'make tree'):
-exporting it would drop patches.  Run 'make tree' to finish it."
+if [ "${FORCE:-0}" != 1 ]; then
+	tree_generating && die "the kernel tree is a half-applied series ('make tree' was interrupted or
+stopped at a patch that did not apply): exporting it would drop patches.
+Run 'make tree' to finish it (or, after finishing the series by hand in the
+tree, FORCE=1 make export)."
+	[ "$(state_get INPUTS)" = "$(inputs_hash)" ] || die "patches/ changed since the tree was generated or exported (a pull?):
+exporting the tree would overwrite those changes.  Run 'make tree' (it says
+what to do with work in the tree), or FORCE=1 make export to overwrite them."
+fi
 tree_dirty && die "the kernel tree has uncommitted changes; commit them first:
 $(git_tree status --short | head -n 10)"
 
@@ -13,11 +20,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 format_series "$tmp"
 
-# Replace patches/ wholesale, so dropped or renamed patches disappear.
+# Replace patches/ wholesale, so dropped or renamed patches disappear; the new
+# files are complete in $tmp before anything is removed.
+mkdir -p "$TOP/patches"
 find "$TOP/patches" -maxdepth 1 -type f \( -name '*.patch' -o -name series \) -delete
-mv "$tmp/series" "$tmp/series.new"
-cp "$tmp"/*.patch "$TOP/patches/"
-cp "$tmp/series.new" "$TOP/patches/series"
+cp "$tmp"/* "$TOP/patches/"
 state_set "INPUTS=$(inputs_hash)" "HEAD=$(git_tree rev-parse HEAD)" \
-	"EXPORTED=$(tree_patches_hash)"
+	"EXPORTED=$(tree_patches_hash)" "GENERATING=0"
 msg "exported $(series_patches | wc -l) patches to patches/ ($(git -C "$TOP" status --porcelain patches | wc -l) files changed)"

@@ -55,7 +55,7 @@ fetch() { # version -> path of tarball in the cache, or non-zero
 		sum=$(sha256sum "$part" | cut -d' ' -f1)
 		if [ "$sum" != "$BASE_SHA256" ]; then
 			echo "error: $part: sha256 $sum, but the pin for $ver is $BASE_SHA256 (not cached)" >&2
-			rm -f "$part"; return 1
+			rm -f "$part"; return 2
 		fi
 	elif ! xz -t "$part"; then
 		echo "error: $part is not a complete xz archive (not cached)" >&2
@@ -67,10 +67,18 @@ fetch() { # version -> path of tarball in the cache, or non-zero
 
 # A fresh machine may have no package lists yet: refresh once and retry the
 # pin before concluding that Debian no longer serves it.
-if ! path=$(fetch "$BASE_VERSION"); then
+# A download that does not match the pin is not "no longer served": the pin
+# exists to catch exactly that, so stop (fetch returns 2).
+rc=0
+path=$(fetch "$BASE_VERSION") || rc=$?
+if [ $rc = 1 ]; then
 	as_root apt-get update -qq >&2 || true
-	path=$(fetch "$BASE_VERSION") || path=""
+	rc=0
+	path=$(fetch "$BASE_VERSION") || rc=$?
 fi
+[ $rc = 2 ] && die "the pinned $BASE_PACKAGE $BASE_VERSION was downloaded, but does not match
+its sha256 in base.conf; nothing was cached in $CACHE/base/$BASE_VERSION"
+[ $rc = 0 ] || path=""
 if [ -n "$path" ]; then
 	sum=$(check_sha "$path" "$BASE_VERSION")
 	echo "$BASE_VERSION $sum $path"

@@ -19,6 +19,10 @@ export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 # Hash paths relative to the checkout, so clones elsewhere share the cache.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
 JOBS=${JOBS:-$(nproc)}
+# The helpers in Python (matrix.py, summarize.py) read these too; and no
+# __pycache__ may land in the kernel tree (kunit.py is run from there).
+export TOP BUILD TREE IMAGES
+export PYTHONDONTWRITEBYTECODE=1
 
 # shellcheck source=../base.conf
 . "$TOP/base.conf"
@@ -141,10 +145,11 @@ tree_dirty() {
 	[ -n "$(git_tree status --porcelain --untracked-files=all --ignored=matching | head -n1)" ]
 }
 
-# An earlier `make tree` did not finish applying patches/ (or git am is
-# still in progress): the tree is not the series, and must not be exported.
+# An earlier `make tree` did not finish applying patches/ (interrupted: 1,
+# or a patch did not apply: failed:NAME): the tree is not the series, and
+# must not be exported as if it were.
 tree_generating() {
-	[ "$(state_get GENERATING)" = 1 ] || [ -d "$TREE/.git/rebase-apply" ]
+	[ "$(state_get GENERATING)" = 1 ] || case $(state_get GENERATING) in failed:*) true ;; *) false ;; esac
 }
 
 # One line on how the tree is ahead of patches/: commits since the last

@@ -7,7 +7,8 @@ usage: matrix.py [--file F] names              boot names, in file order
        matrix.py [--file F] flavours [NAME..]  kernel flavours the boots need
        matrix.py [--file F] get NAME KEY       one value, whitespace-joined
        matrix.py [--file F] kunit-boot SUITE   the boot that runs SUITE with
-                                               its feature on (fewest skips)
+                                               its feature on (kunit_home)
+       matrix.py [--file F] orphans [DIR]      guest tests no boot requires
 """
 import configparser
 import fnmatch
@@ -16,7 +17,7 @@ import shlex
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KEYS = {"flavour", "args", "tests", "kunit", "skips", "splats", "timeout"}
+KEYS = {"flavour", "args", "tests", "kunit", "kunit_home", "skips", "splats", "timeout"}
 
 
 class Boot:
@@ -29,6 +30,7 @@ class Boot:
         self.args = shlex.split(sec.get("args", ""))
         self.tests = sec.get("tests", "").split()
         self.kunit = sec.get("kunit", "").split()
+        self.kunit_home = sec.get("kunit_home", "").split()
         self.skips = sec.get("skips", "").split()
         # one regex per line
         self.splats = [s.strip() for s in sec.get("splats", "").splitlines() if s.strip()]
@@ -87,13 +89,19 @@ def main(argv):
         print(" ".join(v) if isinstance(v, list) else v)
     elif cmd == "kunit-boot":
         suite = rest[0]
-        cands = [b for b in boots.values() if suite in b.kunit]
-        if not cands:
-            raise SystemExit(f"no boot of the matrix runs KUnit suite '{suite}'")
-        # the boot that expects the fewest skips of this suite: its feature is on
-        best = min(cands, key=lambda b: (sum(g.startswith(suite + ".") for g in b.skips),
-                                         b.flavour != "test"))
-        print(best.name)
+        homes = [b for b in boots.values() if suite in b.kunit_home and suite in b.kunit]
+        if not homes:
+            known = sorted({s for b in boots.values() for s in b.kunit_home})
+            raise SystemExit(f"no boot of the matrix is the home of KUnit suite '{suite}' "
+                             f"(kunit_home); suites: {' '.join(known)}")
+        print(homes[0].name)
+    elif cmd == "orphans":
+        # numbered guest tests (guest/tests/NN-name.t) that no boot requires
+        need = {t for b in boots.values() for t in b.tests}
+        tdir = rest[0] if rest else os.path.join(TOP, "guest", "tests")
+        for f in sorted(os.listdir(tdir)):
+            if f[:2].isdigit() and f.endswith(".t") and f[:-2] not in need:
+                print(f[:-2])
     else:
         raise SystemExit(__doc__)
 

@@ -119,12 +119,50 @@ CASES = {
     "a KASAN report in the guest's output":
         (mutate(alpha__log=log(after="[    9.1] BUG: KASAN: slab-use-after-free in f+0x1/0x2\n")),
          r"alpha: boots, powers off"),
-    "a hung task, an RCU stall, a soft lockup, list corruption":
-        (mutate(alpha__log=log(after="[ 9] INFO: task kworker/0:1:12 blocked for more than 120 seconds.\n"
-                                     "[ 9] rcu: INFO: rcu_preempt self-detected stall on CPU\n"
-                                     "[ 9] watchdog: BUG: soft lockup - CPU#0 stuck for 22s!\n"
-                                     "[ 9] list_add corruption. prev->next should be next\n")),
-         r"alpha: boots, powers off"),
+    "a failing case of a suite the matrix does not name":
+        (mutate(alpha__log=log(kunit=KTAP.replace("1..1\n", "1..2\n", 1) + """\
+    KTAP version 1
+    # Subtest: other_suite
+    1..1
+    not ok 1 other_case
+not ok 2 other_suite
+""")), r"alpha: kunit other_suite.other_case"),
+    "guest test output that mentions a panic or a WARNING is not a splat":
+        (mutate(alpha__log=log(body=guest(["ok 10-first", "ok 20-second # SKIP"]).replace(
+            "# a test's output", "# grep 'Kernel panic' / 'WARNING:' found nothing"))), None),
+    "a hung task":
+        (mutate(alpha__log=log(after="[    9.100000] INFO: task kworker/0:1:12 blocked for more than 120 seconds.\\n")),
+         r"first: .*INFO:\ task\ kworker/0:1:12\ bloc"),
+    "an RCU stall":
+        (mutate(alpha__log=log(after="[    9.100000] rcu: INFO: rcu_preempt self-detected stall on CPU\\n")),
+         r"first: .*rcu:\ INFO:\ rcu_preempt\ self\-de"),
+    "an RCU tasks stall":
+        (mutate(alpha__log=log(after="[    9.100000] INFO: rcu_tasks detected stalls on tasks:\\n")),
+         r"first: .*INFO:\ rcu_tasks\ detected\ stall"),
+    "a soft lockup":
+        (mutate(alpha__log=log(after="[    9.100000] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [sh:1]\\n")),
+         r"first: .*watchdog:\ BUG:\ soft\ lockup\ \-\ C"),
+    "list corruption":
+        (mutate(alpha__log=log(after="[    9.100000] list_add corruption. prev->next should be next (ffff8880), but was 0\\n")),
+         r"first: .*list_add\ corruption\.\ prev\->nex"),
+    "a UBSAN report":
+        (mutate(alpha__log=log(after="[    9.100000] UBSAN: shift-out-of-bounds in mm/percpu.c:10:5\\n")),
+         r"first: .*UBSAN:\ shift\-out\-of\-bounds\ in\ "),
+    "a KFENCE report":
+        (mutate(alpha__log=log(after="[    9.100000] BUG: KFENCE: use-after-free read in f+0x1/0x2\\n")),
+         r"first: .*BUG:\ KFENCE:\ use\-after\-free\ re"),
+    "a debugobjects report":
+        (mutate(alpha__log=log(after="[    9.100000] ODEBUG: free active (active state 0) object: 0000 object type: timer_list\\n")),
+         r"first: .*ODEBUG:\ free\ active\ \(active\ st"),
+    "sleeping in atomic context":
+        (mutate(alpha__log=log(after="[    9.100000] BUG: sleeping function called from invalid context at mm/slub.c:4000\\n")),
+         r"first: .*BUG:\ sleeping\ function\ called\ "),
+    "a preemption bug":
+        (mutate(alpha__log=log(after="[    9.100000] BUG: using smp_processor_id() in preemptible [00000000] code: sh/1\\n")),
+         r"first: .*BUG:\ using\ smp_processor_id\(\)\ "),
+    "a bare call trace":
+        (mutate(alpha__log=log(after="[    9.100000] Call Trace:\\n")),
+         r"first: .*Call\ Trace:"),
     "a { in a KUnit log (lockdep prints them), with a failing case":
         (mutate(alpha__log=log(kunit=KTAP.replace(
             "    ok 1 case_a",

@@ -7,8 +7,10 @@ usage: series.py write OLD_SERIES HEADER_FILE NAME... > NEW_SERIES
 write: the new series lists NAME... in that order, under the generated
 header.  Section comments (comment lines after the header) are kept: each is
 anchored to the patch that follows it in OLD_SERIES.  A comment whose patch is
-gone (renamed: its subject changed) moves to the first new name that OLD_SERIES
-did not have, so a renamed patch keeps its section.
+gone moves to the next patch of the old order that is still there (a banner
+stays at the head of its section when the section's first patch is dropped),
+or to a new name standing just before that one (a renamed patch, whose subject
+changed, keeps its comments).
 
 notes: `git format-patch --notes` writes a commit's notes (checkpatch waivers,
 workshop notes) between '---' and the diffstat, indented by four spaces, where
@@ -45,21 +47,36 @@ def read_sections(path):
 def write(old, header, names):
     old_secs = read_sections(old)
     old_names = {n for _, n in old_secs if n}
-    anchored = {n: c for c, n in old_secs if n}
-    orphans = [c for c, n in old_secs if n and n not in names and c]
-    trailing = [c for c, n in old_secs if n is None]
+    new_set = set(names)
+    # A comment anchored to a patch that is gone is carried to the next
+    # surviving patch of the old order: a section banner stays at the head of
+    # its section when its first patch is dropped.
+    carried, own, carry, trailing = {}, {}, [], []
+    for comments, n in old_secs:
+        if n is None:
+            trailing += comments
+        elif n in new_set:
+            carried[n], own[n], carry = carry, comments, []
+        else:
+            carry = carry + comments
+    trailing = carry + trailing
     out = open(header).read().rstrip("\n").splitlines() + [""]
-    for n in names:
-        comments = anchored.get(n, [])
-        if n not in old_names and orphans:
-            comments = orphans.pop(0)
+    for i, n in enumerate(names):
+        comments = list(own.get(n, []))
+        nxt = names[i + 1] if i + 1 < len(names) else None
+        if n not in old_names and nxt is not None and carried.get(nxt):
+            # a new name in the slot of a dropped one (a renamed patch):
+            # it takes the dropped patch's comments
+            comments = carried.pop(nxt) + comments
+        else:
+            comments = carried.pop(n, []) + comments
         if comments:
             if out[-1] != "":
                 out.append("")
             out += comments
         out.append(n)
-    for c in orphans + trailing:
-        out += [""] + c
+    if trailing:
+        out += [""] + trailing
     print("\n".join(out))
 
 

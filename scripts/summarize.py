@@ -41,8 +41,8 @@ SPLATS = [
     r"\bKASAN: ",
     r"\bKFENCE: ",
     r"INFO: task \S+ blocked for more than",
-    r"rcu: INFO: .*detected stall",
-    r"rcu_.*self-detected stall",
+    r"INFO: .*detected stall",       # rcu_preempt, rcu_sched, rcu_tasks
+    r"detected stalls? on CPU",
     r"watchdog: .*soft lockup",
     r"hard LOCKUP",
     r"list_(add|del) corruption",
@@ -103,7 +103,7 @@ def kunit_parse(tree, ktap, tmpdir, boot):
     if not os.path.exists(kunit):
         return None, None, [f"no {kunit} to parse KUnit output with"]
     jfile = os.path.join(tmpdir, f"{boot}.kunit.json")
-    proc = subprocess.run([sys.executable, kunit, "parse", f"--json={jfile}"],
+    proc = subprocess.run([sys.executable, "-B", kunit, "parse", f"--json={jfile}"],
                           input=ktap, capture_output=True, text=True)
     errors = [strip_ansi(ln).split("[ERROR]", 1)[1].strip()
               for ln in proc.stdout.splitlines() if "[ERROR]" in ln]
@@ -173,7 +173,11 @@ def judge_boot(v, boot, results, tree, tmpdir, splat_detail):
     rcf = os.path.join(results, f"{name}.rc")
     row = {"boot": name, "tests": "-", "skips": "-", "kunit": "-", "splats": "-", "ok": False}
     if not os.path.exists(logf):
-        v.record(f"{name}: boot log exists", False, detail=[f"missing: {logf}"])
+        detail = [f"missing: {logf}"]
+        errf = os.path.join(results, f"{name}.err")
+        if os.path.exists(errf):
+            detail += [f"qemu-run said: {ln}" for ln in open(errf, errors="replace").read().splitlines()[-5:]]
+        v.record(f"{name}: boot log exists", False, detail=detail)
         return row
     log = open(logf, errors="replace").read()
     if not os.path.exists(rcf):
@@ -190,7 +194,7 @@ def judge_boot(v, boot, results, tree, tmpdir, splat_detail):
         problems.append(f"qemu-run exit status {rc}")
     if "# qemu-run: timeout" in log:
         problems.append("timed out")
-    if "Kernel panic" in log:
+    if any("Kernel panic" in ln for ln in console_lines(log) if not ln.startswith("# ")):
         problems.append("kernel panic")
     tail = log.partition("MMTEST-END")[2]
     if "MMTEST-END" not in log:
@@ -235,9 +239,12 @@ def judge_boot(v, boot, results, tree, tmpdir, splat_detail):
             npass = 0
             for case, st in cases.items():
                 suite = case.split(".", 1)[0]
-                if suite not in boot.kunit:
-                    continue
                 cname = f"{name}: kunit {case}"
+                if suite not in boot.kunit:
+                    # a suite the matrix does not name: its failures count all
+                    # the same (a new suite, or one a config option pulled in)
+                    v.record(cname, st in ("PASS", "SKIP"), st == "SKIP")
+                    continue
                 if st == "SKIP" and not boot.may_skip(case):
                     v.record(cname, False, detail=[f"skipped, not expected in boot '{name}'"])
                 else:
@@ -270,6 +277,16 @@ def judge_boot(v, boot, results, tree, tmpdir, splat_detail):
     return row
 
 
+HOST_REPRO = {
+    "harness": "make selftest",
+    "build": "scripts/build.sh FLAVOUR (log: build-FLAVOUR.out)",
+    "build-km": "make test (log: build-km.out)",
+    "checkpatch": "make checkpatch",
+    "matrix": "python3 scripts/matrix.py orphans",
+    "export-check": "make export-check",
+}
+
+
 def judge_tap(v, results, stem):
     path = os.path.join(results, f"{stem}.tap")
     label = "checkpatch --strict" if stem == "checkpatch" else f"{stem}:"
@@ -294,6 +311,11 @@ def judge_tap(v, results, stem):
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--splats":
+        # for the benches: print the splat lines of one serial log
+        for ln in find_splats(open(sys.argv[2], errors="replace").read()):
+            print(ln)
+        return
     ap = argparse.ArgumentParser()
     ap.add_argument("--matrix")
     ap.add_argument("--boots")
@@ -331,6 +353,10 @@ def main():
         b = name.split(":", 1)[0]
         if b in boots and b not in failed_boots:
             failed_boots.append(b)
+    for stem, cmd in HOST_REPRO.items():
+        label = "checkpatch --strict" if stem == "checkpatch" else f"{stem}:"
+        if stem in a.host.split(",") and any(f.startswith(label + " ") for f in v.failed):
+            print(f"  {stem}: reproduce: {cmd}")
     for b in failed_boots:
         print(f"  {b}: log {os.path.join(a.results, b + '.log')}")
         if b in splat_detail:

@@ -11,6 +11,9 @@
 # Non-zero exit status on any failure.
 . "$(dirname "$0")/lib.sh"
 
+# All in one function, read before it runs: editing this file during a run
+# cannot change the run.
+main() {
 results=${RESULTS:-$BUILD/test-results}
 rm -rf "$results"
 mkdir -p "$results"
@@ -41,28 +44,73 @@ if [ -n "${BOOT:-}" ]; then
 	host=harness
 else
 	mapfile -t boots < <(python3 "$TOP/scripts/matrix.py" names)
-	host=harness,build-km,checkpatch,export-check
+	host=harness,build-km,checkpatch,matrix,export-check
 fi
 
-for f in $(python3 "$TOP/scripts/matrix.py" flavours "${boots[@]}"); do
-	"$TOP/scripts/build.sh" "$f"
-	part "build-$f"
+# A kernel that does not build fails its own host check; its boots then have
+# no log and fail too, and everything else still runs and is counted.  The
+# first flavour is built first; the others build in the background at low
+# priority while the first one's boots run (they are mostly QEMU waiting on
+# the guest), and each is waited for before its first boot.
+mapfile -t flavours < <(python3 "$TOP/scripts/matrix.py" flavours "${boots[@]}")
+declare -A build_pid=() built=()
+build_one() { # flavour
+	if "$TOP/scripts/build.sh" "$1" > "$results/build-$1.out" 2>&1; then
+		echo 0 > "$results/build-$1.rc"
+	else
+		echo 1 > "$results/build-$1.rc"
+	fi
+}
+build_wait() { # flavour: 0 when it built
+	[ -n "${built[$1]:-}" ] || {
+		[ -z "${build_pid[$1]:-}" ] || wait "${build_pid[$1]}" || true
+		built[$1]=$(cat "$results/build-$1.rc" 2>/dev/null || echo 1)
+		part "build-$1"
+	}
+	[ "${built[$1]}" = 0 ]
+}
+build_one "${flavours[0]}"
+for f in "${flavours[@]:1}"; do
+	nice -n 10 bash -c "$(declare -f build_one); TOP='$TOP' results='$results'; build_one $f" &
+	build_pid[$f]=$!
 done
+build_wait "${flavours[0]}" || true
 "$TOP/scripts/mkinitramfs.sh"
 part initramfs
 
 for b in "${boots[@]}"; do
+	f=$(python3 "$TOP/scripts/matrix.py" get "$b" flavour)
+	if ! build_wait "$f"; then
+		msg "boot $b: skipped, the $f kernel did not build"
+		continue
+	fi
 	mapfile -d '' -t args < <(python3 "$TOP/scripts/matrix.py" argv "$b")
 	if [ -n "${SUITE:-}" ]; then
 		args+=(--tests none --append "kunit.filter_glob=$SUITE")
 	fi
 	msg "boot $b: ${args[*]}"
 	rc=0
-	"$TOP/scripts/qemu-run" --log "$results/$b.log" "${args[@]}" >/dev/null 2>&1 || rc=$?
+	"$TOP/scripts/qemu-run" --log "$results/$b.log" "${args[@]}" >/dev/null \
+		2>"$results/$b.err" || rc=$?
 	echo $rc > "$results/$b.rc"
 	msg "boot $b: exit $rc ($(sed -n 's/^# qemu-run: //p' "$results/$b.log" 2>/dev/null | tail -n1))"
 	part "boot-$b"
 done
+
+# The build results, as a host check.
+n=0
+for f in "${flavours[@]}"; do
+	n=$((n + 1))
+	build_wait "$f" || true
+	if [ "${built[$f]}" = 0 ]; then
+		echo "ok $n the $f kernel builds"
+	else
+		tail -n 20 "$results/build-$f.out" | sed 's/^/# /'
+		echo "not ok $n the $f kernel builds (see build-$f.out)"
+	fi
+done > "$results/build.tap"
+echo "1..$n" >> "$results/build.tap"
+host+=,build
 
 if [ -z "${BOOT:-}" ]; then
 	# percpu-km (uniprocessor: NEED_PER_CPU_KM) still builds the percpu
@@ -91,6 +139,15 @@ if [ -z "${BOOT:-}" ]; then
 	"$TOP/scripts/checkpatch.sh" > "$results/checkpatch.tap" || true
 	part checkpatch
 
+	# Every numbered guest test is required by some boot of the matrix.
+	orphans=$(python3 "$TOP/scripts/matrix.py" orphans)
+	if [ -z "$orphans" ]; then
+		echo "ok 1 every guest test is required by a boot of boots.ini"
+	else
+		echo "not ok 1 guest tests no boot requires: $(echo $orphans)"
+	fi > "$results/matrix.tap"
+	echo "1..1" >> "$results/matrix.tap"
+
 	# Last: the tree that was tested is the series in patches/.
 	if "$TOP/scripts/export-check.sh" > "$results/export-check.out" 2>&1; then
 		echo "ok 1 the tree and patches/ agree"
@@ -116,4 +173,7 @@ part summarize
 # The verdict line ("N passed, N failed, N skipped") stays last.
 grep -v '^[0-9]* passed, ' "$results/summary.txt"
 grep '^[0-9]* passed, ' "$results/summary.txt" || { echo "summarize.py crashed"; rc=1; }
-exit $rc
+return $rc
+}
+main "$@"
+exit $?

@@ -31,8 +31,11 @@ apply_series() {
 		if ! GIT_COMMITTER_NAME="$SERIES_NAME" GIT_COMMITTER_EMAIL="$SERIES_EMAIL" \
 			git_tree am -q --committer-date-is-author-date "$TOP/patches/$p"; then
 			git_tree am --abort || true
+			state_set "GENERATING=failed:$p" "HEAD=$(git_tree rev-parse HEAD)"
 			die "patches/$p does not apply to the base $(state_get BASE_USED).
-If the base moved (see base.conf), rebase the series in the tree and re-export."
+The tree holds the base and the $n patches before it.  If the base moved (see
+base.conf): apply the rest by hand in the tree (git am -3, fix, continue),
+then FORCE=1 make export.  FORCE=1 make tree starts over."
 		fi
 		# git am drops what is below '---': put the notes back.
 		notes=$(python3 "$TOP/scripts/series.py" notes "$TOP/patches/$p")
@@ -59,6 +62,8 @@ unpack_base() {
 	git -C "$tmp" config core.abbrev 12
 	# Keep git fast on the big tree; nothing else is configured on purpose.
 	git -C "$tmp" config feature.manyFiles true
+	# Notes (checkpatch waivers) follow their commits through amend/rebase.
+	git -C "$tmp" config notes.rewriteRef refs/notes/commits
 	git -C "$tmp" add -A -f .
 	GIT_AUTHOR_DATE="$BASE_DATE" GIT_COMMITTER_DATE="$BASE_DATE" \
 	GIT_AUTHOR_NAME="$SERIES_NAME" GIT_AUTHOR_EMAIL="$SERIES_EMAIL" \
@@ -75,17 +80,32 @@ unpack_base() {
 }
 
 if [ -d "$TREE/.git" ] && git_tree rev-parse -q --verify base >/dev/null; then
-	if tree_generating; then
-		warn "an earlier 'make tree' was interrupted while applying patches/: applying them again"
-	elif [ "${FORCE:-0}" = 1 ]; then
+	# Notes (checkpatch waivers) follow their commits through amend/rebase.
+	git_tree config notes.rewriteRef refs/notes/commits
+	gen=$(state_get GENERATING)
+	if [ "${FORCE:-0}" = 1 ]; then
 		msg "tree: FORCE=1, regenerating from patches/"
+	elif [ "$gen" = 1 ]; then
+		warn "an earlier 'make tree' was interrupted while applying patches/: applying them again"
+	elif [ "${gen#failed:}" != "$gen" ]; then
+		die "the last 'make tree' stopped at ${gen#failed:}, which did not apply; the tree
+holds what applied before it$([ "$(state_get HEAD)" = "$(git_tree rev-parse HEAD)" ] ||
+			echo ", and commits made since").  Finish the series in the tree and
+FORCE=1 make export, or FORCE=1 make tree to start over."
+	elif [ -d "$TREE/.git/rebase-apply" ]; then
+		die "a git am or rebase is in progress in the kernel tree: finish it
+(git am --continue / --abort) first."
 	else
 		inputs_same=0 head_same=0 dirty=0
 		[ "$(state_get INPUTS)" = "$(inputs_hash)" ] && inputs_same=1
 		[ "$(state_get HEAD)" = "$(git_tree rev-parse HEAD)" ] && head_same=1
 		tree_dirty && dirty=1
 		if [ $inputs_same = 1 ] && [ $head_same = 1 ] && [ $dirty = 0 ]; then
-			msg "tree: up to date ($TREE)"
+			if [ "$(tree_patches_hash)" = "$(state_get EXPORTED)" ]; then
+				msg "tree: up to date ($TREE)"
+			else
+				msg "testing unexported work: notes changed"
+			fi
 			exit 0
 		fi
 		if [ $inputs_same = 1 ]; then

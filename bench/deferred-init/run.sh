@@ -24,7 +24,6 @@ REPEAT=${REPEAT:-5}
 SIZES=${SIZES:-"16G 64G"}
 THREADS=${THREADS:-"1 2"}
 bench_init deferred-init REPEAT SIZES THREADS
-bench_prepare
 
 configs=()
 for mem in $SIZES; do for t in $THREADS; do configs+=("$mem:$t"); done; done

@@ -37,16 +37,18 @@ TIMEOUT=${TIMEOUT:-2400}
 PROCS=${PROCS:-16}
 MB=${MB:-512}
 PASSES=${PASSES:-1}
-bench_init memalloc-reserve PART MEM TIMEOUT PROCS MB PASSES REPEAT
-bench_prepare
-case $PART in all|overhead) "$TOP/scripts/build.sh" base ;; esac
+# the effective repeat counts of the two parts
+REPEAT_OVERHEAD=${REPEAT:-3} REPEAT_SOAK=${REPEAT:-1}
+base=0; case $PART in all|overhead) base=1 ;; esac
+BENCH_BASE=$base bench_init memalloc-reserve PART MEM TIMEOUT PROCS MB PASSES \
+	REPEAT_OVERHEAD REPEAT_SOAK
 echo "part,config,metric,median,ratio" > "$out/summary.csv"
 
 v() { kv "$@"; }
 boot_bench() { bench_boot bench-memalloc-reserve "$@"; }	# log mem timeout append...
 
 if [ "$PART" = all ] || [ "$PART" = overhead ]; then
-	rep_n=${REPEAT:-3}
+	rep_n=$REPEAT_OVERHEAD
 	echo "rep,config,tcp_mbps,udp_mbps,ns_per_fault" > "$out/overhead.csv"
 	for rep in $(seq 1 "$rep_n"); do
 		for cfg in $(bench_order "$rep" base nosock off enforce); do
@@ -63,9 +65,13 @@ if [ "$PART" = all ] || [ "$PART" = overhead ]; then
 				boot_bench "$log" 2G 600 bench.part=overhead $args || continue
 			bench_check "overhead boot $cfg (mode, nodes)" "$want" \
 				"$(v mode "$(grep -o 'BENCH ran mode=.*' "$log")") $(v nodes "$(grep -o 'BENCH ran nodes=.*' "$log")")" "$log"
-			tcp=$(grep -o 'BENCH net tcp .*' "$log" | sed 's/.*mbps=//' | median)
-			udp=$(grep -o 'BENCH net udp .*' "$log" | sed 's/.*mbps=//' | median)
-			pf=$(v ns_per_fault "$(grep -o 'BENCH pf .*' "$log")")
+			tcp=$({ grep -o 'BENCH net tcp mbps=[0-9.]*' "$log" || true; } | sed 's/.*mbps=//' | median)
+			udp=$({ grep -o 'BENCH net udp mbps=[0-9.]*' "$log" || true; } | sed 's/.*mbps=//' | median)
+			pf=$(v ns_per_fault "$(grep -o 'BENCH pf .*' "$log" || true)")
+			if [ "$tcp" = nan ] || [ "$udp" = nan ] || [ -z "$pf" ]; then
+				bench_fail "overhead-$cfg" "$rep" "incomplete result (tcp $tcp, udp $udp, pf ${pf:-none})" "$log"
+				continue
+			fi
 			echo "$rep,$cfg,$tcp,$udp,$pf" >> "$out/overhead.csv"
 			printf '  overhead %-7s rep %s: tcp %s MB/s, udp %s MB/s, %s ns/fault\n' \
 				"$cfg" "$rep" "$tcp" "$udp" "$pf" >&2
@@ -89,7 +95,7 @@ if [ "$PART" = all ] || [ "$PART" = overhead ]; then
 fi
 
 if [ "$PART" = all ] || [ "$PART" = soak ]; then
-	rep_n=${REPEAT:-1}
+	rep_n=$REPEAT_SOAK
 	port=$((10800 + RANDOM % 100))
 	img=$out/swap.img
 	echo "rep,mode,rc,seconds,hung,throttle,pswpout,pswpin,nbd_max_usage,nbd_limit,nbd_failcnt,a_max_usage,a_failcnt,pfdrop,a_rxq" > "$out/soak.csv"
@@ -100,16 +106,27 @@ if [ "$PART" = all ] || [ "$PART" = soak ]; then
 			qemu-nbd -f raw -x swap -b 127.0.0.1 -p "$port" -t --fork \
 				--pid-file "$out/qemu-nbd.pid" "$img" || die "qemu-nbd"
 			# A guest that does not finish within TIMEOUT counts as hung.
+			qrc=0
 			"$TOP/scripts/qemu-run" --kernel "$IMAGES/guest/bzImage" --mem "$MEM" \
 				--smp 2 --tests bench-memalloc-reserve --timeout "$TIMEOUT" \
 				--append "quiet bench.part=soak bench.port=$port bench.procs=$PROCS" \
 				--append "bench.mb=$MB bench.passes=$PASSES bench.flood=1" \
 				--append "memalloc_reserve.mode=$mode" --log "$log" \
 				--device "-netdev user,id=n0 -device virtio-net-pci,netdev=n0" \
-				>/dev/null 2>&1 || true
-			kill "$(cat "$out/qemu-nbd.pid")" 2>/dev/null; sleep 1
+				>/dev/null 2>&1 || qrc=$?
+			kill "$(cat "$out/qemu-nbd.pid")" 2>/dev/null || true
+			sleep 1
 			if grep -q 'BENCH error' "$log"; then
 				bench_fail "soak-$mode" "$rep" "$(grep -o 'BENCH error.*' "$log" | head -n1)" "$log"
+				continue
+			fi
+			case $qrc in
+			2) why=$(grep -q '^# qemu-run: timeout' "$log" && echo "hung: no end within ${TIMEOUT}s" || echo "crashed") ;;
+			3) why=panic ;;
+			*) why="" ;;	# hung-task reports are the soak's figure, not a failure
+			esac
+			if [ -n "$why" ]; then
+				bench_fail "soak-$mode" "$rep" "$why" "$log"
 				continue
 			fi
 			if ! l=$(grep -o 'BENCH soak .*' "$log"); then

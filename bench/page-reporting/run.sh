@@ -41,9 +41,7 @@ ROUNDS=${ROUNDS:-5}
 FREE_MB=${FREE_MB:-12288}
 FREE_AT=${FREE_AT:-16G}
 PF=${PF:-1}
-bench_init page-reporting REPEAT SIZES K ROUNDS FREE_MB FREE_AT PF
-bench_prepare
-[ "$PF" = 1 ] && "$TOP/scripts/build.sh" base
+BENCH_BASE=$PF bench_init page-reporting REPEAT SIZES K ROUNDS FREE_MB FREE_AT PF
 
 v() { kv "$@"; }
 boot_bench() { bench_boot bench-page-reporting "$1" "$2" 2400 "${@:3}"; }	# log mem append...
@@ -64,9 +62,9 @@ for rep in $(seq 1 "$REPEAT"); do
 		n1=$(grep -c 'BENCH pass boundary=1 ' "$log" || true)
 		n0=$(grep -c 'BENCH pass boundary=0 ' "$log" || true)
 		bench_check "passes with the boundary on/off" "$ROUNDS/$ROUNDS" "$n1/$n0" "$log"
-		line=$(grep -o 'BENCH steady.*' "$log")
+		line=$(grep -o 'BENCH steady.*' "$log" || true)
 		echo "$mem,$rep,$(v free_kb "$line"),$(v passes "$line"),$(v seconds "$line")" >> "$out/steady.csv"
-		grep -o 'BENCH pass .*' "$log" | while read -r _ _ rest; do
+		{ grep -o 'BENCH pass .*' "$log" || true; } | while read -r _ _ rest; do
 			echo "$mem,$rep,$(v boundary "$rest"),$(v round "$rest"),$(v passes "$rest"),$(v visited "$rest"),$(v skipped "$rest"),$(v isolated "$rest"),$(v hold_ns "$rest"),$(v max_hold_ns "$rest")"
 		done >> "$out/passes.csv"
 		{ grep -o 'BENCH report .*' "$log" || true; } | while read -r _ _ rest; do
@@ -88,7 +86,7 @@ for rep in $(seq 1 "$REPEAT"); do
 		esac
 		# shellcheck disable=SC2086
 		BENCH_KERNEL=$kernel CFG=pf-$cfg REP=$rep boot_bench "$log" 4G $args || continue
-		l=$(grep -o 'BENCH pf .*' "$log")
+		l=$(grep -o 'BENCH pf .*' "$log" || true)
 		bench_check "page fault boot $cfg (state, boundary)" "$want" "$(v state "$l") $(v boundary "$l")" "$log"
 		ns=$(v ns_per_fault "$l")
 		echo "$rep,$cfg,$ns" >> "$out/pf.csv"
@@ -121,16 +119,17 @@ if [ "$(wc -l < "$out/report.csv")" -gt 1 ]; then
 fi
 if [ "$(wc -l < "$out/pf.csv")" -gt 1 ]; then
 	base=$(awk -F, '$2 == "base" { print $3 }' "$out/pf.csv" | median)
+	echo "config,ns_per_fault,vs_base" > "$out/pf-summary.csv"
 	printf '\nPage faults (4K, fault + unmap), ns per page (median), 4G guest:\n'
 	for cfg in base nodev b0 b1; do
 		m=$(awk -F, -v c="$cfg" '$2 == c { print $3 }' "$out/pf.csv" | median)
 		printf '  %-5s %8s  (%sx of the unpatched base)\n' "$cfg" "$m" "$(ratio "$m" "$base")"
-		echo "pf,$cfg,$m,$(ratio "$m" "$base")" >> "$out/summary.csv"
+		echo "$cfg,$m,$(ratio "$m" "$base")" >> "$out/pf-summary.csv"
 	done
 fi
 
 if command -v gnuplot >/dev/null && [ "$(wc -l < "$out/summary.csv")" -gt 1 ]; then
-	awk -F, '$1 ~ /G$/ { m = $1; sub("G", "", m); print m, $2, $3, $5, $6 }' "$out/summary.csv" > "$out/plot.dat"
+	awk -F, 'NR > 1 { m = $1; sub("G", "", m); print m, $2, $3, $5, $6 }' "$out/summary.csv" > "$out/plot.dat"
 	gnuplot <<GP
 set terminal pngcairo size 900,420 noenhanced
 set output "$out/visited.png"

@@ -29,7 +29,6 @@ MEMCGS=${MEMCGS:-1000}
 ONLINES=${ONLINES:-5}
 CONFIGS=${CONFIGS:-"2:0 64:0 64:1 128:0 128:1"}
 bench_init percpu-lazy REPEAT MEMCGS ONLINES CONFIGS
-bench_prepare
 
 echo "possible,lazy,rep,memcgs,memfree_kb,percpu_kb,percpu_before_kb,after_online_percpu_kb" > "$out/runs.csv"
 echo "possible,lazy,rep,kind,cpu,ns,hold_ns,total_ns,pages,ctors" > "$out/online.csv"
