@@ -45,7 +45,7 @@ bench_init() {
 	{
 		echo "bench=$name"
 		echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-		echo "command=$0 $*"
+		echo "command=$0 (knobs below)"
 		echo "project_commit=$(git -C "$TOP" rev-parse HEAD 2>/dev/null)$(
 			[ -z "$(git -C "$TOP" status --porcelain 2>/dev/null)" ] || echo "+modified")"
 		echo "kernel_tree_head=$(git_tree rev-parse HEAD 2>/dev/null)"
@@ -116,15 +116,21 @@ bench_run() {
 	return 1
 }
 
-# Boot the guest kernel (make build) with guest test TEST; 1 (recorded) when
-# it gave no figure.  BENCH_DEV= adds QEMU devices, BENCH_KERNEL= another
-# kernel (the unpatched base: build/images/base).
-bench_boot() { # test log mem timeout append...  (CFG and REP label a failure)
-	local test=$1 log=$2 mem=$3 tmo=$4
+# Boot section TEST of boots.ini (kind = bench: the guest kernel, the guest
+# test, the arguments every boot of that bench shares), plus this boot's
+# memory, timeout and command line; 1 (recorded) when it gave no figure.
+# BENCH_DEV= adds QEMU devices, BENCH_QEMU= qemu-run options (--smp 64 ...),
+# BENCH_KERNEL= another kernel (the unpatched base: build/images/base), CFG=
+# and REP= label a failure.
+bench_boot() { # test log mem timeout append...
+	local test=$1 log=$2 mem=$3 tmo=$4 args
 	shift 4
-	bench_run "${CFG:-$test}" "${REP:-1}" "$log" --kernel "${BENCH_KERNEL:-$IMAGES/guest/bzImage}" \
-		--mem "$mem" --smp 2 --tests "$test" --timeout "$tmo" --append "quiet $*" \
-		${BENCH_DEV:+--device "$BENCH_DEV"}
+	mapfile -d '' -t args < <(python3 "$TOP/scripts/matrix.py" argv "$test")
+	[ -z "${BENCH_KERNEL:-}" ] || args+=(--kernel "$BENCH_KERNEL")
+	# shellcheck disable=SC2206
+	args+=(${BENCH_QEMU:-})
+	bench_run "${CFG:-$test}" "${REP:-1}" "$log" "${args[@]}" --mem "$mem" \
+		--timeout "$tmo" ${*:+--append "$*"} ${BENCH_DEV:+--device "$BENCH_DEV"}
 }
 
 # bench_finish: list the boots that gave no figure; non-zero if there were any.

@@ -36,10 +36,8 @@ echo "     page_reporting.boundary=1; QEMU's RSS seen from the host)"
 log=$logs/page-reporting.log
 pidfile=$logs/qemu.pid
 rm -f "$pidfile"
-"$TOP/scripts/qemu-run" --kernel "$IMAGES/guest/bzImage" --mem 4G --smp 2 \
-	--tests demo-page-reporting --timeout 600 --pidfile "$pidfile" \
-	--append "quiet page_reporting.boundary=1 demo.mb=3072" \
-	--device "-device virtio-balloon-pci,free-page-reporting=on" \
+mapfile -d '' -t args < <(python3 "$TOP/scripts/matrix.py" argv demo-page-reporting)
+"$TOP/scripts/qemu-run" "${args[@]}" --pidfile "$pidfile" --append demo.mb=3072 \
 	--log "$log" >/dev/null 2>&1 &
 runner=$!
 printf '%-10s %8s %14s\n' "guest" "seconds" "QEMU RSS"

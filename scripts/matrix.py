@@ -2,7 +2,7 @@
 """The boot matrix (boots.ini): one reader for test.sh, summarize.py, the demo
 and the benches.
 
-usage: matrix.py [--file F] names              boot names, in file order
+usage: matrix.py [--file F] names              the boots of make test, in file order
        matrix.py [--file F] argv NAME          qemu-run arguments, NUL-separated
        matrix.py [--file F] flavours [NAME..]  kernel flavours the boots need
        matrix.py [--file F] get NAME KEY       one value, whitespace-joined
@@ -17,7 +17,7 @@ import shlex
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KEYS = {"flavour", "args", "tests", "kunit", "kunit_home", "skips", "splats", "timeout"}
+KEYS = {"kind", "flavour", "args", "tests", "kunit", "kunit_home", "skips", "splats", "timeout"}
 
 
 class Boot:
@@ -26,6 +26,7 @@ class Boot:
         if unknown:
             raise SystemExit(f"boots.ini [{name}]: unknown key(s) {sorted(unknown)}")
         self.name = name
+        self.kind = sec.get("kind", "test").strip()   # test, demo or bench
         self.flavour = sec.get("flavour", "test").strip()
         self.args = shlex.split(sec.get("args", ""))
         self.tests = sec.get("tests", "").split()
@@ -73,7 +74,9 @@ def main(argv):
         return boots[name]
 
     if cmd == "names":
-        print("\n".join(boots))
+        # the boots of make test (demo and bench sections hold the common
+        # arguments of those scripts' boots)
+        print("\n".join(n for n, b in boots.items() if b.kind == "test"))
     elif cmd == "argv":
         images = os.environ.get("IMAGES", os.path.join(TOP, "build", "images"))
         sys.stdout.write("\0".join(boot(rest[0]).argv(images)) + "\0")

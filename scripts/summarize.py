@@ -326,7 +326,7 @@ def main():
     ap.add_argument("results")
     a = ap.parse_args()
     boots = matrix.load(a.matrix)
-    names = a.boots.split(",") if a.boots else list(boots)
+    names = a.boots.split(",") if a.boots else [n for n, b in boots.items() if b.kind == "test"]
     if a.suite:
         for b in boots.values():
             b.kunit, b.tests = [a.suite], []

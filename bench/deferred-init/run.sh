@@ -32,9 +32,8 @@ for rep in $(seq 1 "$REPEAT"); do
 	for cfg in $(bench_order "$rep" "${configs[@]}"); do
 		mem=${cfg%:*}; t=${cfg#*:}
 		log=$out/logs/$mem-t$t-$rep.log
-		bench_run "$cfg" "$rep" "$log" --kernel "$IMAGES/guest/bzImage" --mem "$mem" \
-			--smp 2 --numa 1 --tests deferred-init --timeout 600 \
-			--append "quiet deferred_init_threads=$t" || continue
+		CFG=$cfg REP=$rep bench_boot bench-deferred-init "$log" "$mem" 600 \
+			"deferred_init_threads=$t" || continue
 		sed -n 's/.*node \([0-9]*\) deferred pages initialised in \([0-9]*\)ms: \([0-9]*\) pages, \([0-9]*\) threads.*/\1 \2 \3 \4/p' "$log" |
 			sort -u > "$out/row.tmp"
 		[ -s "$out/row.tmp" ] || { bench_fail "$cfg" "$rep" "no deferred-init report" "$log"; continue; }
@@ -75,15 +74,15 @@ if command -v gnuplot >/dev/null; then
 			"$out/summary.csv" > "$out/plot-t$t.dat"
 		plots+="${plots:+, }\"$out/plot-t$t.dat\" using 1:2 with linespoints lw 2 pt 7 title \"$t thread(s)\""
 	done
-	gnuplot <<GP
+	if gnuplot <<GP
 set terminal pngcairo size 720,420 noenhanced
 set output "$out/pages-per-ms.png"
 set title "Deferred struct page init under QEMU TCG (median of $REPEAT boots)"
 set xlabel "guest memory (GiB)"; set ylabel "pages / ms"
 set key left top; set grid
-set logscale x 2; set xrange [8:128]; set yrange [0:*]
+set logscale x 2; set offsets graph 0.05, graph 0.05, 0, 0; set yrange [0:*]
 plot $plots
 GP
-	echo "plot: $out/pages-per-ms.png"
+	then echo "plot: $out/pages-per-ms.png"; else echo "plot failed (see above)"; fi
 fi
 bench_finish

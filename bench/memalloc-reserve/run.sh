@@ -107,9 +107,9 @@ if [ "$PART" = all ] || [ "$PART" = soak ]; then
 				--pid-file "$out/qemu-nbd.pid" "$img" || die "qemu-nbd"
 			# A guest that does not finish within TIMEOUT counts as hung.
 			qrc=0
-			"$TOP/scripts/qemu-run" --kernel "$IMAGES/guest/bzImage" --mem "$MEM" \
-				--smp 2 --tests bench-memalloc-reserve --timeout "$TIMEOUT" \
-				--append "quiet bench.part=soak bench.port=$port bench.procs=$PROCS" \
+			mapfile -d '' -t margs < <(python3 "$TOP/scripts/matrix.py" argv bench-memalloc-reserve)
+			"$TOP/scripts/qemu-run" "${margs[@]}" --mem "$MEM" --timeout "$TIMEOUT" \
+				--append "bench.part=soak bench.port=$port bench.procs=$PROCS" \
 				--append "bench.mb=$MB bench.passes=$PASSES bench.flood=1" \
 				--append "memalloc_reserve.mode=$mode" --log "$log" \
 				--device "-netdev user,id=n0 -device virtio-net-pci,netdev=n0" \

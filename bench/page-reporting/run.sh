@@ -130,7 +130,7 @@ fi
 
 if command -v gnuplot >/dev/null && [ "$(wc -l < "$out/summary.csv")" -gt 1 ]; then
 	awk -F, 'NR > 1 { m = $1; sub("G", "", m); print m, $2, $3, $5, $6 }' "$out/summary.csv" > "$out/plot.dat"
-	gnuplot <<GP
+	if gnuplot <<GP
 set terminal pngcairo size 900,420 noenhanced
 set output "$out/visited.png"
 set multiplot layout 1,2 title "A reporting pass after $K order-9 frees (medians, QEMU TCG)"
@@ -143,7 +143,7 @@ plot "$out/plot.dat" using 1:4 with linespoints lw 2 pt 7 title "boundary on", \
      "$out/plot.dat" using 1:5 with linespoints lw 2 pt 5 title "boundary off"
 unset multiplot
 GP
-	echo "plot: $out/visited.png"
+	then echo "plot: $out/visited.png"; else echo "plot failed (see above)"; fi
 fi
 echo
 echo "raw: $out/{passes,report,pf,steady}.csv   summary: $out/summary.csv"

@@ -38,9 +38,8 @@ for rep in $(seq 1 "$REPEAT"); do
 		possible=${cfg%:*}; lazy=${cfg#*:}
 		k=$ONLINES; [ "$possible" -gt 2 ] || k=0
 		log=$out/logs/p$possible-l$lazy-$rep.log
-		bench_run "$cfg" "$rep" "$log" --kernel "$IMAGES/guest/bzImage" --mem 4G \
-			--smp "$possible" --online 2 --tests bench-percpu-lazy --timeout 1200 \
-			--append "quiet percpu_lazy_units=$lazy bench.memcgs=$MEMCGS bench.onlines=$k" ||
+		CFG=$cfg REP=$rep BENCH_QEMU="--smp $possible" bench_boot bench-percpu-lazy \
+			"$log" 4G 1200 "percpu_lazy_units=$lazy bench.memcgs=$MEMCGS bench.onlines=$k" ||
 			continue
 		line=$(grep -o 'BENCH memcgs=.*' "$log" | tail -n1)
 		[ -n "$line" ] || { bench_fail "$cfg" "$rep" "no result" "$log"; continue; }
@@ -86,7 +85,7 @@ echo "raw runs: $out/runs.csv, $out/online.csv   summary: $out/summary.csv"
 
 if command -v gnuplot >/dev/null; then
 	awk -F, 'NR > 1 { print $1, $2, $3 / 1024, $5 / 1024 }' "$out/summary.csv" > "$out/plot.dat"
-	gnuplot <<GP
+	if gnuplot <<GP
 set terminal pngcairo size 720,420 noenhanced
 set output "$out/cost.png"
 set title "Cost of $MEMCGS memcgs, 2 online CPUs (median of $REPEAT boots, QEMU TCG)"
@@ -97,6 +96,6 @@ plot "< awk '\$2 == 0' $out/plot.dat" using 1:3 with linespoints lw 2 pt 7 title
      "< awk '\$2 == 0' $out/plot.dat" using 1:4 with lines dt 2 title "Percpu growth, lazy off", \
      "< awk '\$2 == 1' $out/plot.dat" using 1:4 with lines dt 3 title "Percpu growth, lazy on"
 GP
-	echo "plot: $out/cost.png"
+	then echo "plot: $out/cost.png"; else echo "plot failed (see above)"; fi
 fi
 bench_finish
