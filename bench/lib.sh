@@ -49,7 +49,8 @@ bench_init() {
 		echo "project_commit=$(git -C "$TOP" rev-parse HEAD 2>/dev/null)$(
 			[ -z "$(git -C "$TOP" status --porcelain 2>/dev/null)" ] || echo "+modified")"
 		echo "kernel_tree_head=$(git_tree rev-parse HEAD 2>/dev/null)"
-		echo "kernel_tree_state=$(if tree_dirty || [ "$(state_get HEAD)" != "$(git_tree rev-parse HEAD)" ]; then
+		echo "kernel_tree_state=$(if tree_dirty || [ "$(state_get HEAD)" != "$(git_tree rev-parse HEAD)" ] ||
+			[ "$(tree_patches_hash)" != "$(state_get EXPORTED)" ]; then
 			echo "unexported work: $(tree_ahead)"; else echo "as exported in patches/"; fi)"
 		echo "base=$BASE_PACKAGE $(state_get BASE_USED) sha256 $(state_get BASE_SHA_USED)"
 		echo "qemu=$(qemu-system-x86_64 --version | head -n1)"
@@ -126,6 +127,7 @@ bench_boot() { # test log mem timeout append...
 	local test=$1 log=$2 mem=$3 tmo=$4 args
 	shift 4
 	mapfile -d '' -t args < <(python3 "$TOP/scripts/matrix.py" argv "$test")
+	[ ${#args[@]} -gt 0 ] || die "boots.ini: no section $test"
 	[ -z "${BENCH_KERNEL:-}" ] || args+=(--kernel "$BENCH_KERNEL")
 	# shellcheck disable=SC2206
 	args+=(${BENCH_QEMU:-})

@@ -37,6 +37,7 @@ log=$logs/page-reporting.log
 pidfile=$logs/qemu.pid
 rm -f "$pidfile"
 mapfile -d '' -t args < <(python3 "$TOP/scripts/matrix.py" argv demo-page-reporting)
+[ ${#args[@]} -gt 0 ] || die "boots.ini: no section demo-page-reporting"
 "$TOP/scripts/qemu-run" "${args[@]}" --pidfile "$pidfile" --append demo.mb=3072 \
 	--log "$log" >/dev/null 2>&1 &
 runner=$!

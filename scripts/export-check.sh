@@ -10,8 +10,9 @@ if [ ! -d "$TREE/.git" ]; then
 	exit 0
 fi
 rc=0
-if tree_generating; then
-	echo "export-check: the tree is a half-applied series (interrupted 'make tree'): run 'make tree'"
+if tree_generating || tree_busy; then
+	echo "export-check: the tree is a half-applied series (an interrupted or failed 'make tree',"
+	echo "or a git am/rebase in progress): it is not patches/; see 'make tree'"
 	exit 1
 fi
 if tree_dirty; then

@@ -4,11 +4,16 @@
 . "$(dirname "$0")/lib.sh"
 
 [ -d "$TREE/.git" ] || die "no kernel tree at $TREE: run 'make tree' first"
+tree_busy && die "a git am, rebase or cherry-pick is in progress in the kernel tree: finish it
+first (exporting now would drop the patches it has not applied yet)."
 if [ "${FORCE:-0}" != 1 ]; then
-	tree_generating && die "the kernel tree is a half-applied series ('make tree' was interrupted or
-stopped at a patch that did not apply): exporting it would drop patches.
-Run 'make tree' to finish it (or, after finishing the series by hand in the
-tree, FORCE=1 make export)."
+	case $(state_get GENERATING) in
+	1) die "the kernel tree is a half-applied series ('make tree' was interrupted):
+exporting it would drop patches.  Run 'make tree' to finish it." ;;
+	failed:*) die "the last 'make tree' stopped at $(state_get GENERATING | cut -d: -f2-), which did not
+apply: exporting the tree would drop it and the patches after it.  Finish the
+series in the tree by hand, then FORCE=1 make export." ;;
+	esac
 	[ "$(state_get INPUTS)" = "$(inputs_hash)" ] || die "patches/ changed since the tree was generated or exported (a pull?):
 exporting the tree would overwrite those changes.  Run 'make tree' (it says
 what to do with work in the tree), or FORCE=1 make export to overwrite them."

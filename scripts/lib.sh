@@ -152,6 +152,12 @@ tree_generating() {
 	[ "$(state_get GENERATING)" = 1 ] || case $(state_get GENERATING) in failed:*) true ;; *) false ;; esac
 }
 
+# A git am, rebase or cherry-pick in progress in the tree.
+tree_busy() {
+	[ -d "$TREE/.git/rebase-apply" ] || [ -d "$TREE/.git/rebase-merge" ] ||
+		[ -d "$TREE/.git/sequencer" ]
+}
+
 # One line on how the tree is ahead of patches/: commits since the last
 # generation or export, and modified files.
 tree_ahead() {

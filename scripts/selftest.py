@@ -131,38 +131,55 @@ not ok 2 other_suite
         (mutate(alpha__log=log(body=guest(["ok 10-first", "ok 20-second # SKIP"]).replace(
             "# a test's output", "# grep 'Kernel panic' / 'WARNING:' found nothing"))), None),
     "a hung task":
-        (mutate(alpha__log=log(after="[    9.100000] INFO: task kworker/0:1:12 blocked for more than 120 seconds.\\n")),
+        (mutate(alpha__log=log(after="[    9.100000] INFO: task kworker/0:1:12 blocked for more than 120 seconds.\n")),
          r"first: .*INFO:\ task\ kworker/0:1:12\ bloc"),
     "an RCU stall":
-        (mutate(alpha__log=log(after="[    9.100000] rcu: INFO: rcu_preempt self-detected stall on CPU\\n")),
+        (mutate(alpha__log=log(after="[    9.100000] rcu: INFO: rcu_preempt self-detected stall on CPU\n")),
          r"first: .*rcu:\ INFO:\ rcu_preempt\ self\-de"),
     "an RCU tasks stall":
-        (mutate(alpha__log=log(after="[    9.100000] INFO: rcu_tasks detected stalls on tasks:\\n")),
+        (mutate(alpha__log=log(after="[    9.100000] INFO: rcu_tasks detected stalls on tasks:\n")),
          r"first: .*INFO:\ rcu_tasks\ detected\ stall"),
     "a soft lockup":
-        (mutate(alpha__log=log(after="[    9.100000] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [sh:1]\\n")),
+        (mutate(alpha__log=log(after="[    9.100000] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [sh:1]\n")),
          r"first: .*watchdog:\ BUG:\ soft\ lockup\ \-\ C"),
     "list corruption":
-        (mutate(alpha__log=log(after="[    9.100000] list_add corruption. prev->next should be next (ffff8880), but was 0\\n")),
+        (mutate(alpha__log=log(after="[    9.100000] list_add corruption. prev->next should be next (ffff8880), but was 0\n")),
          r"first: .*list_add\ corruption\.\ prev\->nex"),
     "a UBSAN report":
-        (mutate(alpha__log=log(after="[    9.100000] UBSAN: shift-out-of-bounds in mm/percpu.c:10:5\\n")),
+        (mutate(alpha__log=log(after="[    9.100000] UBSAN: shift-out-of-bounds in mm/percpu.c:10:5\n")),
          r"first: .*UBSAN:\ shift\-out\-of\-bounds\ in\ "),
     "a KFENCE report":
-        (mutate(alpha__log=log(after="[    9.100000] BUG: KFENCE: use-after-free read in f+0x1/0x2\\n")),
+        (mutate(alpha__log=log(after="[    9.100000] BUG: KFENCE: use-after-free read in f+0x1/0x2\n")),
          r"first: .*BUG:\ KFENCE:\ use\-after\-free\ re"),
     "a debugobjects report":
-        (mutate(alpha__log=log(after="[    9.100000] ODEBUG: free active (active state 0) object: 0000 object type: timer_list\\n")),
+        (mutate(alpha__log=log(after="[    9.100000] ODEBUG: free active (active state 0) object: 0000 object type: timer_list\n")),
          r"first: .*ODEBUG:\ free\ active\ \(active\ st"),
     "sleeping in atomic context":
-        (mutate(alpha__log=log(after="[    9.100000] BUG: sleeping function called from invalid context at mm/slub.c:4000\\n")),
+        (mutate(alpha__log=log(after="[    9.100000] BUG: sleeping function called from invalid context at mm/slub.c:4000\n")),
          r"first: .*BUG:\ sleeping\ function\ called\ "),
     "a preemption bug":
-        (mutate(alpha__log=log(after="[    9.100000] BUG: using smp_processor_id() in preemptible [00000000] code: sh/1\\n")),
+        (mutate(alpha__log=log(after="[    9.100000] BUG: using smp_processor_id() in preemptible [00000000] code: sh/1\n")),
          r"first: .*BUG:\ using\ smp_processor_id\(\)\ "),
     "a bare call trace":
-        (mutate(alpha__log=log(after="[    9.100000] Call Trace:\\n")),
+        (mutate(alpha__log=log(after="[    9.100000] Call Trace:\n")),
          r"first: .*Call\ Trace:"),
+    "a kernel BUG": (mutate(alpha__log=log(after="[    9.1] kernel BUG at mm/percpu.c:100!\n")),
+                     r"first: .*kernel BUG at"),
+    "an Oops": (mutate(alpha__log=log(after="[    9.1] Oops: 0000 [#1] PREEMPT SMP\n")), r"first: .*Oops"),
+    "a general protection fault":
+        (mutate(alpha__log=log(after="[    9.1] general protection fault, probably for non-canonical address\n")),
+         r"first: .*general protection fault"),
+    "a hard lockup": (mutate(alpha__log=log(after="[    9.1] Watchdog detected hard LOCKUP on cpu 1\n")),
+                      r"first: .*hard LOCKUP"),
+    "inconsistent lock state (lockdep)":
+        (mutate(alpha__log=log(after="[    9.1] WARNING: inconsistent lock state\n")),
+         r"first: .*inconsistent lock state"),
+    "a list corruption report without list_add/list_del":
+        (mutate(alpha__log=log(after="[    9.1] slab kmalloc-64: list corruption detected\n")),
+         r"first: .*list corruption"),
+    "a plain 'not ok' in a host TAP file":
+        (mutate(checkpatch__tap="TAP version 13\nok 1 a.patch\nnot ok 2 b.patch\n1..2\n"),
+         r"checkpatch --strict b\.patch"),
     "a { in a KUnit log (lockdep prints them), with a failing case":
         (mutate(alpha__log=log(kunit=KTAP.replace(
             "    ok 1 case_a",

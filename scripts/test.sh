@@ -40,7 +40,10 @@ part harness-selftest
 
 if [ -n "${BOOT:-}" ]; then
 	IFS=, read -r -a boots <<<"$BOOT"
-	for b in "${boots[@]}"; do python3 "$TOP/scripts/matrix.py" argv "$b" >/dev/null; done
+	for b in "${boots[@]}"; do
+		[ "$(python3 "$TOP/scripts/matrix.py" get "$b" kind)" = test ] ||
+			die "BOOT=$b: not a boot of make test (boots.ini: kind is not test)"
+	done
 	host=harness
 else
 	mapfile -t boots < <(python3 "$TOP/scripts/matrix.py" names)
@@ -65,13 +68,25 @@ build_wait() { # flavour: 0 when it built
 	[ -n "${built[$1]:-}" ] || {
 		[ -z "${build_pid[$1]:-}" ] || wait "${build_pid[$1]}" || true
 		built[$1]=$(cat "$results/build-$1.rc" 2>/dev/null || echo 1)
-		part "build-$1"
+		# the wait (0 s when a background build was done in time), and the
+		# build's own time, from its log
+		part "wait-build-$1"
+		times+=("(build-$1 $(sed -n 's/.*built .* in \([0-9]*s\)$/\1/p' "$results/build-$1.out" | tail -n1))")
 	}
 	[ "${built[$1]}" = 0 ]
 }
+# Background builds run in their own session (setsid), so that they can be
+# stopped as a group: a make test that ends early, or Ctrl-C, must not leave a
+# build running into the next one's object dir.
+stop_builds() {
+	local p
+	for p in "${build_pid[@]}"; do kill -- -"$p" 2>/dev/null || true; done
+}
+trap stop_builds EXIT
 build_one "${flavours[0]}"
 for f in "${flavours[@]:1}"; do
-	nice -n 10 bash -c "$(declare -f build_one); TOP='$TOP' results='$results'; build_one $f" &
+	BUILD_ONE=$(declare -f build_one) results=$results TOP=$TOP \
+		setsid nice -n 10 bash -c 'eval "$BUILD_ONE"; build_one "$1"' _ "$f" &
 	build_pid[$f]=$!
 done
 build_wait "${flavours[0]}" || true
@@ -85,6 +100,7 @@ for b in "${boots[@]}"; do
 		continue
 	fi
 	mapfile -d '' -t args < <(python3 "$TOP/scripts/matrix.py" argv "$b")
+	[ ${#args[@]} -gt 0 ] || die "boots.ini: no arguments for boot $b"
 	if [ -n "${SUITE:-}" ]; then
 		args+=(--tests none --append "kunit.filter_glob=$SUITE")
 	fi

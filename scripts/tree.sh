@@ -92,9 +92,9 @@ if [ -d "$TREE/.git" ] && git_tree rev-parse -q --verify base >/dev/null; then
 holds what applied before it$([ "$(state_get HEAD)" = "$(git_tree rev-parse HEAD)" ] ||
 			echo ", and commits made since").  Finish the series in the tree and
 FORCE=1 make export, or FORCE=1 make tree to start over."
-	elif [ -d "$TREE/.git/rebase-apply" ]; then
-		die "a git am or rebase is in progress in the kernel tree: finish it
-(git am --continue / --abort) first."
+	elif tree_busy; then
+		die "a git am, rebase or cherry-pick is in progress in the kernel tree:
+finish it (--continue / --abort) first."
 	else
 		inputs_same=0 head_same=0 dirty=0
 		[ "$(state_get INPUTS)" = "$(inputs_hash)" ] && inputs_same=1
@@ -113,6 +113,9 @@ FORCE=1 make export, or FORCE=1 make tree to start over."
 			msg "testing unexported work: $(tree_ahead)"
 			exit 0
 		fi
+		# notes edited since the export (a checkpatch waiver) are work too
+		[ $head_same = 1 ] && [ $dirty = 0 ] &&
+			[ "$(tree_patches_hash)" != "$(state_get EXPORTED)" ] && dirty=1
 		if [ $head_same = 0 ] || [ $dirty = 1 ]; then
 			# Both moved; the tree may still be exactly patches/ (exported
 			# from another checkout): check before refusing.

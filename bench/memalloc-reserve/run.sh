@@ -108,6 +108,7 @@ if [ "$PART" = all ] || [ "$PART" = soak ]; then
 			# A guest that does not finish within TIMEOUT counts as hung.
 			qrc=0
 			mapfile -d '' -t margs < <(python3 "$TOP/scripts/matrix.py" argv bench-memalloc-reserve)
+			[ ${#margs[@]} -gt 0 ] || die "boots.ini: no section bench-memalloc-reserve"
 			"$TOP/scripts/qemu-run" "${margs[@]}" --mem "$MEM" --timeout "$TIMEOUT" \
 				--append "bench.part=soak bench.port=$port bench.procs=$PROCS" \
 				--append "bench.mb=$MB bench.passes=$PASSES bench.flood=1" \
@@ -123,7 +124,10 @@ if [ "$PART" = all ] || [ "$PART" = soak ]; then
 			case $qrc in
 			2) why=$(grep -q '^# qemu-run: timeout' "$log" && echo "hung: no end within ${TIMEOUT}s" || echo "crashed") ;;
 			3) why=panic ;;
-			*) why="" ;;	# hung-task reports are the soak's figure, not a failure
+			*)	# hung-task reports are the soak's figure; any other splat
+				# means no figure
+				why=$(python3 "$TOP/scripts/summarize.py" --splats "$log" |
+					grep -v 'blocked for more than' | head -n1 | sed 's/^/splat: /' || true) ;;
 			esac
 			if [ -n "$why" ]; then
 				bench_fail "soak-$mode" "$rep" "$why" "$log"

@@ -41,13 +41,13 @@ for rep in $(seq 1 "$REPEAT"); do
 		CFG=$cfg REP=$rep BENCH_QEMU="--smp $possible" bench_boot bench-percpu-lazy \
 			"$log" 4G 1200 "percpu_lazy_units=$lazy bench.memcgs=$MEMCGS bench.onlines=$k" ||
 			continue
-		line=$(grep -o 'BENCH memcgs=.*' "$log" | tail -n1)
+		line=$({ grep -o 'BENCH memcgs=.*' "$log" || true; } | tail -n1)
 		[ -n "$line" ] || { bench_fail "$cfg" "$rep" "no result" "$log"; continue; }
-		ran=$(grep -o 'BENCH possible=.*' "$log" | tail -n1)
+		ran=$({ grep -o 'BENCH possible=.*' "$log" || true; } | tail -n1)
 		bench_check "possible CPUs" "$possible" "$(cpu_count "$(kv possible "$ran")")" "$log"
 		bench_check "percpu_lazy_units" "$lazy" "$(kv lazy "$ran")" "$log"
 		v() { kv "$@"; }
-		after=$(grep -o 'BENCH after_online.*' "$log" | sed 's/.*percpu_kb=//')
+		after=$({ grep -o 'BENCH after_online.*' "$log" || true; } | sed 's/.*percpu_kb=//')
 		echo "$possible,$lazy,$rep,$(v memcgs "$line"),$(v memfree_kb "$line"),$(v percpu_kb "$line"),$(v percpu_before_kb "$line"),${after:-}" >> "$out/runs.csv"
 		{ grep -o 'BENCH \(first\|re\)_online.*' "$log" || true; } | while read -r _ kind rest; do
 			echo "$possible,$lazy,$rep,$kind,$(v cpu "$rest"),$(v ns "$rest"),$(v hold_ns "$rest"),$(v total_ns "$rest"),$(v pages "$rest"),$(v ctors "$rest")"
