@@ -149,7 +149,7 @@ tree_dirty() {
 # or a patch did not apply: failed:NAME): the tree is not the series, and
 # must not be exported as if it were.
 tree_generating() {
-	[ "$(state_get GENERATING)" = 1 ] || case $(state_get GENERATING) in failed:*) true ;; *) false ;; esac
+	case $(state_get GENERATING) in 1|failed:*) return 0 ;; *) return 1 ;; esac
 }
 
 # A git am, rebase or cherry-pick in progress in the tree.

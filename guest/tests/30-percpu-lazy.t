@@ -19,9 +19,7 @@ CG=/sys/fs/cgroup
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 st() { stat_field $S "$1" 3; }
-count() { cpu_count "$1"; }
-expand() { cpu_expand "$1"; }
-backed() { case ",$(expand "$(st backed_cpus)")," in *",$1,"*) return 0 ;; esac; return 1; }
+backed() { case ",$(cpu_expand "$(st backed_cpus)")," in *",$1,"*) return 0 ;; esac; return 1; }
 check_accounting() {
 	pop=$(st lazy_pop_pages); nb=$(st nr_backed_cpus); mapped=$(st lazy_mapped_pages)
 	if [ "$mapped" -ne $((pop * nb)) ]; then
@@ -46,13 +44,13 @@ if [ "$(st enabled)" != 1 ]; then
 	fi
 	bad "no warning for percpu_lazy_units=$val"; exit 1
 fi
-possible=$(count "$(cat $CPU/possible)")
-onl=$(count "$(cat $CPU/online)")
+possible=$(cpu_count "$(cat $CPU/possible)")
+onl=$(cpu_count "$(cat $CPU/online)")
 echo "possible $possible, online $onl, backed $(st backed_cpus)"
 [ "$possible" -ge 16 ] || { echo "needs >= 16 possible CPUs"; exit 4; }
 
 # 1. boot: the online CPUs, plus at most the one the KUnit suite onlined
-for c in $(expand "$(cat $CPU/online)"); do
+for c in $(cpu_expand "$(cat $CPU/online)"); do
 	backed "$c" || bad "online CPU $c is not backed"
 done
 [ "$(st nr_backed_cpus)" -le $((onl + 1)) ] ||
