@@ -9,9 +9,14 @@
 #  4. offline/online cycles neither re-back nor free anything;
 #  5. a failing page allocation fails the online with ENOMEM and leaves
 #     nothing behind; the next attempt succeeds;
+#  5b. the same under real memory pressure (memory filled to just above the
+#     min watermark, no swap): the online fails or succeeds, but never
+#     invokes the OOM killer;
 #  6. a later hotplug state failing rolls the online back cleanly;
 #  7. memcg churn concurrent with CPU hotplug (lockdep watches);
 #  8. Percpu accounting equals what the page tables map, throughout.
+# Step 3 also checks that a parent memcg's statistics include what its
+# children charged from CPUs backed after they were created.
 . /tests/lib.sh
 S=/sys/kernel/debug/percpu_stats
 CPU=/sys/devices/system/cpu
@@ -49,11 +54,12 @@ onl=$(cpu_count "$(cat $CPU/online)")
 echo "possible $possible, online $onl, backed $(st backed_cpus)"
 [ "$possible" -ge 16 ] || { echo "needs >= 16 possible CPUs"; exit 4; }
 
-# 1. boot: the online CPUs, plus at most the one the KUnit suite onlined
+# 1. boot: the online CPUs, plus those the KUnit suite onlined
 for c in $(cpu_expand "$(cat $CPU/online)"); do
 	backed "$c" || bad "online CPU $c is not backed"
 done
-[ "$(st nr_backed_cpus)" -le $((onl + 1)) ] ||
+# (the KUnit suite's cases bring up one CPU each, at most 8)
+[ "$(st nr_backed_cpus)" -le $((onl + 8)) ] ||
 	bad "$(st nr_backed_cpus) CPUs backed at boot, $onl online"
 check_accounting boot
 
@@ -96,6 +102,13 @@ for c in 2 3 4 5 6 7 8 9; do
 	fi
 done
 echo "memcgs charged from CPUs 2-9: memory.current and memory.stat ok"
+# the parent's statistics are fed by its children's copies on those CPUs
+pshm=$(awk '$1 == "shmem" { print $2 }' $CG/t/memory.stat)
+if [ "${pshm:-0}" -lt $((8 * 4194304)) ]; then
+	bad "parent memcg t: shmem ${pshm:-?}, want >= 8 x 4 MiB from its children on CPUs 2-9"
+else
+	echo "parent memcg t: shmem $pshm bytes from its children on CPUs 2-9"
+fi
 rm -f /mnt/t/f*
 
 # 4. offline/online cycles keep the units
@@ -143,6 +156,75 @@ else
 	echo "no fail_page_alloc (CONFIG_FAIL_PAGE_ALLOC): step 5 skipped"
 fi
 
+# 5b. real memory pressure: no swap, memory filled to just above the min
+#     watermark by a task that holds anonymous memory, then the first online
+#     of a CPU that needs more pages than are left.  Backing is bounded
+#     effort: -ENOMEM (or success if reclaim found enough), no OOM kill.
+c=16
+# What memhog leaves has to be less than the online needs, also counting
+# the pages parked on per-CPU lists, which the allocator drains before it
+# gives up: take CPUs 2-10 down (their lists are drained), shrink the lists
+# of the others, and add memcgs so that the online needs more pages.
+for x in 2 3 4 5 6 7 8 9 10; do offline $x || bad "cpu$x offline before 5b"; done
+frac=$(cat /proc/sys/vm/percpu_pagelist_high_fraction)
+echo 100000 > /proc/sys/vm/percpu_pagelist_high_fraction
+i=0
+while [ $i -lt 3000 ]; do mkdir $CG/t/p$i || { bad "mkdir p$i"; break; }; i=$((i + 1)); done
+need=$(st lazy_pop_pages)
+# memhog is the OOM victim if it overshoots while filling: start over with
+# more room, and take the OOM count once it holds its memory
+hog=""
+for target in $((need * 4 / 2)) $((need * 4)) $((need * 8)); do
+	echo 1000 > /proc/self/oom_score_adj
+	memhog $target > /tmp/memhog.out &
+	hog=$!
+	echo 0 > /proc/self/oom_score_adj
+	w=0
+	while ! grep -q ready /tmp/memhog.out; do
+		w=$((w + 1)); [ $w -le 120 ] || break
+		kill -0 $hog 2>/dev/null || break
+		sleep 1
+	done
+	grep -q ready /tmp/memhog.out && break
+	echo "memhog $target: did not get ready, retrying with more room"
+	kill $hog 2>/dev/null; wait $hog 2>/dev/null; hog=""
+done
+[ -n "$hog" ] || bad "memhog never got ready"
+oom0=$(vm oom_kill); failed=$(st nr_failed); nb=$(st nr_backed_cpus)
+echo "memory pressure: memhog $(cat /tmp/memhog.out) (kB left above the min watermarks, kB held; the online needs $need pages)"
+err=$(cpu-online-ns $c 1 2>&1)
+rc=$?
+oom1=$(vm oom_kill)
+# a killed task may linger as a zombie until reaped: look at its state
+alive=no
+grep -q '^State:[[:space:]]*[RSD]' /proc/$hog/status 2>/dev/null && alive=yes
+kill $hog 2>/dev/null; wait $hog 2>/dev/null
+echo "online cpu$c under memory pressure: rc $rc: $err; oom kills $oom0 -> $oom1, hog alive: $alive"
+[ "$oom1" -eq "$oom0" ] || bad "bringing cpu$c up invoked the OOM killer ($oom0 -> $oom1 kills)"
+[ $alive = yes ] || bad "the memory hog died during the online"
+if [ $rc -ne 0 ]; then
+	case $err in *"out of memory"*|*"Cannot allocate"*) ;; *) bad "not ENOMEM: $err" ;; esac
+	[ "$(cat $CPU/cpu$c/online)" = 0 ] || bad "cpu$c online after a failed online"
+	if backed $c; then
+		# percpu:prepare got its pages, a later state did not (as in 6)
+		echo "cpu$c: backed, then a later hotplug state failed with ENOMEM"
+	else
+		[ "$(st nr_failed)" -eq $((failed + 1)) ] || bad "nr_failed $(st nr_failed), want $((failed + 1))"
+		[ "$(st nr_backed_cpus)" -eq "$nb" ] || bad "a failed online changed the backed CPUs"
+		echo "cpu$c: percpu:prepare failed with ENOMEM, nothing backed"
+	fi
+	check_accounting "after the online that failed under pressure"
+	online $c || bad "cpu$c online once the pressure is gone"
+	echo "cpu$c: no OOM kill, up once the memory was back"
+elif [ "$oom1" -eq "$oom0" ]; then
+	echo "cpu$c: reclaim found enough memory, online without an OOM kill"
+fi
+backed $c || bad "cpu$c not backed after the pressure"
+echo "$frac" > /proc/sys/vm/percpu_pagelist_high_fraction
+i=0
+while [ $i -lt 3000 ]; do rmdir $CG/t/p$i 2>/dev/null; i=$((i + 1)); done
+for x in 2 3 4 5 6 7 8 9 10; do online $x || bad "cpu$x online after 5b"; done
+
 # 6. a later PREPARE state fails: the online rolls back, the CPU keeps
 #    its (complete) units, the retry succeeds without backing again
 c=11
@@ -177,7 +259,15 @@ i=0
 while [ $i -lt 1000 ]; do rmdir $CG/t/m$i 2>/dev/null; i=$((i + 1)); done
 rmdir $CG/t 2>/dev/null
 umount /mnt/t
-sleep 1
+# css frees are asynchronous (RCU, then a work item): wait until no memcg
+# is dying, then until the percpu balance work has settled
+w=0
+while [ "$(awk '$1 == "nr_dying_descendants" { print $2 }' $CG/cgroup.stat)" != 0 ]; do
+	w=$((w + 1)); [ $w -le 120 ] || { bad "memcgs still dying after 120 s"; break; }
+	sleep 1
+done
+prev=""; cur=$(st lazy_pop_pages)
+while [ "$cur" != "$prev" ]; do sleep 1; prev=$cur; cur=$(st lazy_pop_pages); done
 check_accounting "memcgs removed"
 echo "Percpu: boot $p0 kB, 1000 memcgs $p1 kB, CPUs 2-9 up $p2 kB, end $(meminfo Percpu) kB"
 echo "backed CPUs at the end: $(st backed_cpus) ($(st nr_prepared) prepared, $(st nr_failed) failed)"
