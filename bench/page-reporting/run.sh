@@ -22,6 +22,12 @@
 #   ROUNDS=5      measured passes per boundary setting per boot
 #   FREE_MB=12288 freed at once and timed, in the FREE_AT guest (16G);
 #                 0 skips
+#   HOLDS=32      passes in a row (boundary on) whose longest zone->lock
+#                 hold is recorded, in every boot: the worst of each 16
+#                 (the check pass among them) next to the mean (0 skips)
+#   COMPACT_AT=4G the guest size that also runs the compaction-heavy load
+#                 (page_reporting_order 9 and 5, boundary on and off);
+#                 "" skips
 #   PF=1          the page fault boots (0 skips): base (the unpatched base
 #                 kernel, same config), nodev (patched, no device), b0 and
 #                 b1 (test device, boundary off / on)
@@ -30,7 +36,7 @@
 # Rows carry the boundary setting and reporting state the guest reads back;
 # a boot where they differ from what was asked stops the run.
 #
-# Output: OUT/{passes,report,pf,steady,summary}.csv, meta.txt,
+# Output: OUT/{passes,report,pf,steady,summary,holds,compact}.csv, meta.txt,
 #         visited.png (entries visited and zone->lock hold vs guest size)
 . "$(dirname "$0")/../lib.sh"
 
@@ -41,7 +47,9 @@ ROUNDS=${ROUNDS:-5}
 FREE_MB=${FREE_MB:-12288}
 FREE_AT=${FREE_AT:-16G}
 PF=${PF:-1}
-BENCH_BASE=$PF bench_init page-reporting REPEAT SIZES K ROUNDS FREE_MB FREE_AT PF
+HOLDS=${HOLDS:-32}
+COMPACT_AT=${COMPACT_AT-4G}
+BENCH_BASE=$PF bench_init page-reporting REPEAT SIZES K ROUNDS FREE_MB FREE_AT PF HOLDS COMPACT_AT
 
 v() { kv "$@"; }
 boot_bench() { bench_boot bench-page-reporting "$1" "$2" 2400 "${@:3}"; }	# log mem append...
@@ -50,14 +58,23 @@ echo "mem,rep,boundary,round,passes,visited,skipped,isolated,hold_ns,max_hold_ns
 echo "mem,rep,boundary,mb,centiseconds,passes,reported_pages" > "$out/report.csv"
 echo "rep,config,ns_per_fault" > "$out/pf.csv"
 echo "mem,rep,free_kb,steady_passes,steady_seconds" > "$out/steady.csv"
+echo "mem,rep,i,passes,verified,max_hold_ns,hold_ns,visited" > "$out/holds.csv"
+echo "mem,rep,order,boundary,huge,passes,resets,visited,hold_ns,compact_isolated,compact_stall" > "$out/compact.csv"
 for rep in $(seq 1 "$REPEAT"); do
 	# shellcheck disable=SC2086
 	for mem in $(bench_order "$rep" $SIZES); do
 		log=$out/logs/$mem-$rep.log
 		free=0; [ "$mem" = "$FREE_AT" ] && free=$FREE_MB
+		compact=0; [ "$mem" = "$COMPACT_AT" ] && compact=1
 		CFG=$mem REP=$rep boot_bench "$log" "$mem" page_reporting_test.enable=1 \
 			page_reporting.boundary=1 "bench.k=$K" "bench.rounds=$ROUNDS" \
-			"bench.free_mb=$free" || continue
+			"bench.free_mb=$free" "bench.holds=$HOLDS" "bench.compact=$compact" || continue
+		{ grep -o 'BENCH hold .*' "$log" || true; } | while read -r _ _ rest; do
+			echo "$mem,$rep,$(v i "$rest"),$(v passes "$rest"),$(v verified "$rest"),$(v max_hold_ns "$rest"),$(v hold_ns "$rest"),$(v visited "$rest")"
+		done >> "$out/holds.csv"
+		{ grep -o 'BENCH compact .*' "$log" || true; } | while read -r _ _ rest; do
+			echo "$mem,$rep,$(v order "$rest"),$(v boundary "$rest"),$(v huge "$rest"),$(v passes "$rest"),$(v resets "$rest"),$(v visited "$rest"),$(v hold_ns "$rest"),$(v compact_isolated "$rest"),$(v compact_stall "$rest")"
+		done >> "$out/compact.csv"
 		# the guest alternates the boundary 1, 0 within each round
 		n1=$(grep -c 'BENCH pass boundary=1 ' "$log" || true)
 		n0=$(grep -c 'BENCH pass boundary=0 ' "$log" || true)
@@ -115,6 +132,34 @@ if [ "$(wc -l < "$out/report.csv")" -gt 1 ]; then
 	printf '\nReporting %s MB freed at once (%s guest), seconds until idle (median):\n' "$FREE_MB" "$FREE_AT"
 	for b in 1 0; do
 		printf '  boundary %s: %s s\n' "$b" "$(awk -F, -v b="$b" 'NR > 1 && $3 == b { print $5 / 100 }' "$out/report.csv" | median)"
+	done
+fi
+if [ "$(wc -l < "$out/holds.csv")" -gt 1 ]; then
+	echo "mem,passes,mean_max_hold_us,worst_of_16_us_median,check_pass_max_hold_us_median" > "$out/holds-summary.csv"
+	printf '\nLongest zone->lock hold per pass, %s passes in a row per boot, boundary on (us):\n' "$HOLDS"
+	printf '%-5s %8s %10s %16s %16s\n' mem passes mean "worst of 16" "check pass"
+	for mem in $SIZES; do
+		n=$(awk -F, -v m="$mem" 'NR > 1 && $1 == m' "$out/holds.csv" | wc -l)
+		[ "$n" -gt 0 ] || continue
+		mean=$(awk -F, -v m="$mem" 'NR > 1 && $1 == m { s += $6; n++ } END { printf "%.0f", s / n / 1000 }' "$out/holds.csv")
+		worst=$(awk -F, -v m="$mem" 'NR > 1 && $1 == m { k = $2 "," int(($3 - 1) / 16); if ($6 > w[k]) w[k] = $6 } END { for (k in w) print w[k] / 1000 }' "$out/holds.csv" | median)
+		chk=$(awk -F, -v m="$mem" 'NR > 1 && $1 == m && $5 > 0 { print $6 / 1000 }' "$out/holds.csv" | median)
+		echo "$mem,$n,$mean,$worst,$chk" >> "$out/holds-summary.csv"
+		printf '%-5s %8s %10s %16s %16s\n' "$mem" "$n" "$mean" "$worst" "$chk"
+	done
+fi
+if [ "$(wc -l < "$out/compact.csv")" -gt 1 ]; then
+	printf '\nCompaction-heavy load (%s guest; medians over boots):\n' "$COMPACT_AT"
+	printf '%-6s %-9s %8s %8s %14s %14s %12s\n' order boundary passes resets resets/pass visited/pass isolated
+	for order in 9 5; do
+		for b in 1 0; do
+			row=$(awk -F, -v o="$order" -v b="$b" 'NR > 1 && $3 == o && $4 == b' "$out/compact.csv")
+			[ -n "$row" ] || continue
+			med() { echo "$row" | awk -F, -v c="$1" '{ print $c }' | median; }
+			p=$(med 6); r=$(med 7); vi=$(med 8); iso=$(med 10)
+			printf '%-6s %-9s %8s %8s %14s %14s %12s\n' "$order" "$b" "$p" "$r" \
+				"$(ratio "$r" "$p" %.2f)" "$(ratio "$vi" "$p" %.0f)" "$iso"
+		done
 	done
 fi
 if [ "$(wc -l < "$out/pf.csv")" -gt 1 ]; then

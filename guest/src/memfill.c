@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memfill [-t] [-l LOOPS] [-s SECONDS] MB
+ * memfill [-t] [-f] [-l LOOPS] [-s SECONDS] MB
  *
  * Map MB megabytes of anonymous memory, touch every page, (hold it for
  * SECONDS,) unmap; LOOPS times (default 1).  With -t the mapping is 2 MiB aligned and
- * MADV_HUGEPAGE, so that it faults in (and frees) transparent huge pages.
+ * MADV_HUGEPAGE, so that it faults in (and frees) transparent huge pages;
+ * without, MADV_NOHUGEPAGE, so that it takes 4K pages whatever the THP
+ * setting.  With -f, once touched, every other page is given back
+ * (MADV_DONTNEED), so that the memory freed is fragmented into single
+ * pages.
  * Used by the free page reporting test and bench to free memory of a
  * known size and order.  Prints the number of huge pages the last loop
  * got (AnonHugePages of the process), so a caller can tell THP from 4K.
@@ -35,14 +39,17 @@ static long anon_huge_kb(void)
 int main(int argc, char **argv)
 {
 	long loops = 1, huge = -1, page = sysconf(_SC_PAGESIZE);
-	int opt, thp = 0, hold = 0;
+	int opt, thp = 0, hold = 0, frag = 0;
 	size_t len, off;
 	char *map, *p;
 
-	while ((opt = getopt(argc, argv, "tl:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "tfl:s:")) != -1) {
 		switch (opt) {
 		case 't':
 			thp = 1;
+			break;
+		case 'f':
+			frag = 1;
 			break;
 		case 'l':
 			loops = atol(optarg);
@@ -66,13 +73,15 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		p = (char *)(((unsigned long)map + HPAGE - 1) & ~(HPAGE - 1));
-		if (thp && madvise(p, len, MADV_HUGEPAGE)) {
+		if (madvise(p, len, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE)) {
 			perror("madvise");
 			return 1;
 		}
 		for (off = 0; off < len; off += page)
 			p[off] = 1;
 		huge = anon_huge_kb();
+		for (off = 0; frag && off < len; off += 2 * page)
+			madvise(p + off, page, MADV_DONTNEED);
 		if (hold > 0)
 			sleep(hold);
 		munmap(map, len + HPAGE);

@@ -7,19 +7,40 @@
 #  3. in the steady state a pass after k new order-9 frees visits O(k)
 #     entries with the boundary, and every reported block without it;
 #  4. a failing device puts the pages back unreported, and they are
-#     reported later;
+#     reported later: once idle, no free block of page_reporting_order
+#     or more is left unreported (debugfs check);
 #  0. (booted with virtio-balloon free-page-reporting=on and
 #     page_reporting_test.enable=1) the test device is refused, and the
 #     balloon gets the reports;
-#  5. churn with DEBUG_VM/DEBUG_LIST: THP fault/unmap loops, compaction,
-#     shuffle-free tail inserts, offline/online of memory blocks, the
-#     boundary switched off and on; then every boundary is checked.
+#  5. churn with DEBUG_VM/DEBUG_LIST: THP fault/unmap loops; compaction
+#     for huge pages with page_reporting_order=5, so that the free lists
+#     it rotates carry boundaries (the resets must be seen); offline and
+#     online of ZONE_MOVABLE memory blocks (at least one when the boot
+#     has a movable DIMM); the boundary switched off and on; then every
+#     boundary is checked and, once idle, nothing is left unreported.
+#
+# Boundary violations are counted from the start of this test (the KUnit
+# suite of the same boot breaks one on purpose).
 . /tests/lib.sh
 D=$PR
 P=/sys/module/page_reporting/parameters
 T=$D/test
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+viol0=$(pr_st boundary_violations)
+violations() { echo $(( $(pr_st boundary_violations) - viol0 )); }
+# once idle, no free block a pass would report is left unreported (a
+# background free may start a new pass: try a few times)
+all_reported() {
+	for _t in 1 2 3 4 5; do
+		wait_idle || return 1
+		u=$(awk '$1 == "unreported" { print $2 }' $D/check)
+		[ "$u" = 0 ] && return 0
+		sleep 3
+	done
+	bad "$1: $u free blocks left unreported after idle"
+}
 
 [ -d $T ] || { echo "no $T (CONFIG_PAGE_REPORTING_TEST)"; exit 4; }
 [ -w $P/boundary ] || { echo "no $P/boundary (CONFIG_PAGE_REPORTING_BOUNDARY)"; exit 4; }
@@ -64,11 +85,13 @@ if dmesg | grep -q "page_reporting_test: cannot register: -16"; then
 fi
 
 # 1. bad input
+echo "# step 1 at $(uptime_s) s"
 put $T/enabled 2 && bad "enabled accepted 2"
 put $P/boundary maybe && bad "boundary accepted 'maybe'"
 [ "$(pr_st state)" = unregistered ] || bad "state $(pr_st state) before registering"
 
 # 2. register, report what is free
+echo "# step 2 at $(uptime_s) s"
 put $P/boundary 1 || bad "cannot set boundary=1"
 put $T/enabled 1 || { bad "cannot register the test device"; exit 1; }
 put $T/enabled 1 || bad "registering twice is not a no-op"
@@ -81,6 +104,7 @@ echo "reported $((pages * 4 / 1024)) MB in $(pr_st passes) passes ($(meminfo Mem
 [ "$pages" -gt $((free / 4 / 2)) ] || bad "only $pages pages reported of $((free / 4)) free"
 
 # 3. k = 64 new order-9 frees, boundary on, then off
+echo "# step 3 at $(uptime_s) s"
 k=64
 visit() { # -> entries visited by the pass(es) after freeing k THPs
 	v0=$(pr_st visited)
@@ -97,6 +121,7 @@ echo "entries visited after $k order-9 frees: boundary on $on, $on2; off $off, $
 [ "$off2" -gt $((4 * on2)) ] || bad "boundary off visits $off2, not more than 4x on ($on2)"
 
 # 4. a failing device: the pass stops, the pages go back unreported, and a
+echo "# step 4 at $(uptime_s) s"
 #    later pass reports them
 e0=$(cat $T/errors)
 put $T/fail 2
@@ -106,22 +131,63 @@ while [ "$(cat $T/errors)" -lt $((e0 + 2)) ] && [ $n -lt 5 ]; do
 done
 free_and_wait 64
 [ "$(cat $T/errors)" -eq $((e0 + 2)) ] || bad "device errors $(cat $T/errors), expected $((e0 + 2))"
-[ "$(pr_st boundary_violations)" -eq 0 ] || bad "boundary violations after report errors"
+[ "$(violations)" -eq 0 ] || bad "boundary violations after report errors"
+all_reported "after report errors"
 
 # 5. churn
+echo "# step 5 at $(uptime_s) s"
 memfill -t -l 20 256 > /dev/null
-echo 1 > /proc/sys/vm/compact_memory
-memfill -l 5 256 > /dev/null
+# 5a. compaction for huge pages (order 9, not compact_memory's order -1):
+#     it searches and rotates the free lists below order 9, so give those
+#     boundaries (page_reporting_order=5); hold most memory in THPs and
+#     the rest in 4K pages, every other one freed, so that free memory
+#     is in single pages, and ask for huge pages
+o0=$(cat $P/page_reporting_order)
+put $P/page_reporting_order 5 || bad "cannot set page_reporting_order=5"
+free_and_wait 64
+r0=$(pr_st boundary_resets); c0=$(vm compact_isolated); s0=$(vm compact_stall)
+# until process $1 holds at least $2 kB (RssAnon), then (with $3) until
+# it holds less than $3 kB; for at most 120 s each
+rss() { awk '$1 == "RssAnon:" { print $2 }' /proc/$1/status 2>/dev/null || echo 0; }
+wait_rss() {
+	w=0
+	while [ "$(rss $1)" -lt "$2" ] && [ $w -lt 120 ]; do sleep 1; w=$((w + 1)); done
+	w=0
+	while [ -n "$3" ] && [ "$(rss $1)" -ge "${3:-0}" ] && [ $w -lt 120 ]; do sleep 1; w=$((w + 1)); done
+}
+thp=$(( $(meminfo MemFree) * 65 / 100 / 1024 ))
+memfill -t -s 60 $thp > /dev/null &
+p1=$!
+wait_rss $p1 $((thp * 1024 * 95 / 100))
+# 4K pages over what is left but 400 MB, every other one given back
+mb=$(( $(meminfo MemFree) / 1024 - 400 ))
+memfill -f -s 40 $mb > /dev/null &
+p2=$!
+wait_rss $p2 $((mb * 1024 * 9 / 10)) $((mb * 1024 * 6 / 10))
+# more huge pages than free memory has whole blocks for
+echo $(( $(meminfo MemFree) / 2048 )) > /proc/sys/vm/nr_hugepages
+got=$(cat /proc/sys/vm/nr_hugepages)
+echo 0 > /proc/sys/vm/nr_hugepages
+wait $p2; wait $p1
+echo "compaction ($(uptime_s) s): $got huge pages, $(( $(vm compact_stall) - s0 )) stalls, $(( $(vm compact_isolated) - c0 )) pages isolated, $(( $(pr_st boundary_resets) - r0 )) boundary resets"
+[ "$(vm compact_stall)" -gt "$s0" ] || bad "no direct compaction for huge pages ran"
+[ "$(pr_st boundary_resets)" -gt "$r0" ] || bad "compaction reset no boundary: its free list rotations were not reached"
+put $P/page_reporting_order "$o0"
+free_and_wait 64
+# 5b. offline/online ZONE_MOVABLE blocks: a boot with a movable DIMM must
+#     get at least one through
+movable=$(awk '/^Node .* zone +Movable/ { z = 1; next } /^Node/ { z = 0 } z && $1 == "managed" { m += $2 } END { print m + 0 }' /proc/zoneinfo)
 n=0
 for nr in $(ls /sys/devices/system/memory | sed -n 's/^memory//p' | sort -n -r); do
 	b=/sys/devices/system/memory/memory$nr
 	[ "$(cat $b/state)" = online ] || continue
 	if put $b/state offline; then
-		put $b/state online || bad "$(basename $b) did not come back online"
+		put $b/state online_movable || put $b/state online || bad "$(basename $b) did not come back online"
 		n=$((n + 1)); [ $n -lt 4 ] || break
 	fi
 done
-echo "offlined and onlined $n memory blocks"
+echo "offlined and onlined $n memory blocks ($movable pages in ZONE_MOVABLE)"
+[ "$movable" -eq 0 ] || [ "$n" -gt 0 ] || bad "a movable DIMM is present but no memory block went offline"
 put $P/boundary 0; memfill -t 64 > /dev/null; put $P/boundary 1
 echo 1 > /proc/sys/vm/compact_memory
 free_and_wait 64
@@ -129,7 +195,8 @@ check=$(cat $D/check)
 echo "check:" $check
 echo "$check" | grep -q '^broken 0$' || bad "a boundary is wrong after churn"
 [ "$(echo "$check" | awk '$1 == "lists" { print $2 }')" -gt 0 ] || bad "check saw no boundaries"
-[ "$(pr_st boundary_violations)" -eq 0 ] || bad "$(pr_st boundary_violations) boundary violations"
+[ "$(violations)" -eq 0 ] || bad "$(violations) boundary violations"
+all_reported "after churn"
 echo "resets $(pr_st boundary_resets), verified passes $(pr_st verified_passes), passes $(pr_st passes)"
 
 # unregister: boundaries go, reporting stops

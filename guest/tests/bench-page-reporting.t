@@ -4,6 +4,13 @@
 #   bench.k=K            order-9 blocks freed before each measured pass (64)
 #   bench.rounds=N       measured passes per boundary setting (5)
 #   bench.free_mb=MB     also time reporting MB freed at once (0: skip)
+#   bench.holds=N        then N passes one after the other, boundary on, each
+#                        after K/8 frees: the longest zone->lock hold of each
+#                        (the every-16th check pass among them) (0: skip)
+#   bench.compact=1      then a compaction-heavy load (memory filled with 4K
+#                        pages, huge pages asked for) with page_reporting_order
+#                        9 and 5, boundary on and off: boundary resets and
+#                        entries visited per pass
 #   bench.pf=1           only the page fault microbenchmark, then stop
 # Prints "BENCH key=value" lines for the host script.
 . /tests/lib.sh
@@ -12,6 +19,8 @@ now_cs() { awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime; }
 K=$(arg bench.k 64)
 N=$(arg bench.rounds 5)
 FREE=$(arg bench.free_mb 0)
+HOLDS=$(arg bench.holds 0)
+COMPACT=$(arg bench.compact 0)
 # the boundary setting as the kernel reports it: 1, 0, or "absent"
 boundary() {
 	case $(cat $P/boundary 2>/dev/null) in
@@ -72,4 +81,41 @@ if [ "$FREE" -gt 0 ]; then
 	done
 fi
 put $P/boundary 1
+if [ "$HOLDS" -gt 0 ]; then
+	free_and_wait $((K * 2))
+	i=1
+	while [ $i -le "$HOLDS" ]; do
+		p0=$(pr_st passes); c0=$(pr_st verified_passes)
+		free_and_wait $((K / 4 + 1))
+		echo "BENCH hold i=$i passes=$(( $(pr_st passes) - p0 )) verified=$(( $(pr_st verified_passes) - c0 )) max_hold_ns=$(pr_st last_max_hold_ns) hold_ns=$(pr_st last_hold_ns) visited=$(pr_st last_visited)"
+		i=$((i + 1))
+	done
+fi
+if [ "$COMPACT" = 1 ]; then
+	o0=$(cat $P/page_reporting_order)
+	for order in 9 5; do
+		put $P/page_reporting_order $order
+		for b in 1 0; do
+			put $P/boundary $b
+			free_and_wait $((K * 2))
+			free_and_wait $((K * 2))
+			p0=$(pr_st passes); r0=$(pr_st boundary_resets); v0=$(pr_st visited)
+			h0=$(pr_st hold_ns); i0=$(vm compact_isolated); s0=$(vm compact_stall)
+			memfill -s 20 $(( $(meminfo MemFree) * 85 / 100 / 1024 )) > /dev/null &
+			pid=$!
+			w=0
+			while [ "$(meminfo MemFree)" -gt $(( $(meminfo MemTotal) / 5 )) ] && [ $w -lt 120 ]; do
+				sleep 1; w=$((w + 1))
+			done
+			echo 1000 > /proc/sys/vm/nr_hugepages
+			huge=$(cat /proc/sys/vm/nr_hugepages)
+			echo 0 > /proc/sys/vm/nr_hugepages
+			wait $pid
+			wait_idle
+			echo "BENCH compact order=$order boundary=$(boundary) huge=$huge passes=$(( $(pr_st passes) - p0 )) resets=$(( $(pr_st boundary_resets) - r0 )) visited=$(( $(pr_st visited) - v0 )) hold_ns=$(( $(pr_st hold_ns) - h0 )) compact_isolated=$(( $(vm compact_isolated) - i0 )) compact_stall=$(( $(vm compact_stall) - s0 ))"
+		done
+	done
+	put $P/page_reporting_order "$o0"
+	put $P/boundary 1
+fi
 exit 0
