@@ -28,6 +28,7 @@
 #   COMPACT_AT=4G the guest size that also runs the compaction-heavy load
 #                 (page_reporting_order 9 and 5, boundary on and off);
 #                 "" skips
+#   COMPACT_REPS=1  in that many of the REPEAT boots (it takes minutes)
 #   PF=1          the page fault boots (0 skips): base (the unpatched base
 #                 kernel, same config), nodev (patched, no device), b0 and
 #                 b1 (test device, boundary off / on)
@@ -49,7 +50,8 @@ FREE_AT=${FREE_AT:-16G}
 PF=${PF:-1}
 HOLDS=${HOLDS:-32}
 COMPACT_AT=${COMPACT_AT-4G}
-BENCH_BASE=$PF bench_init page-reporting REPEAT SIZES K ROUNDS FREE_MB FREE_AT PF HOLDS COMPACT_AT
+COMPACT_REPS=${COMPACT_REPS:-1}
+BENCH_BASE=$PF bench_init page-reporting REPEAT SIZES K ROUNDS FREE_MB FREE_AT PF HOLDS COMPACT_AT COMPACT_REPS
 
 v() { kv "$@"; }
 boot_bench() { bench_boot bench-page-reporting "$1" "$2" 2400 "${@:3}"; }	# log mem append...
@@ -65,7 +67,7 @@ for rep in $(seq 1 "$REPEAT"); do
 	for mem in $(bench_order "$rep" $SIZES); do
 		log=$out/logs/$mem-$rep.log
 		free=0; [ "$mem" = "$FREE_AT" ] && free=$FREE_MB
-		compact=0; [ "$mem" = "$COMPACT_AT" ] && compact=1
+		compact=0; [ "$mem" = "$COMPACT_AT" ] && [ "$rep" -le "$COMPACT_REPS" ] && compact=1
 		CFG=$mem REP=$rep boot_bench "$log" "$mem" page_reporting_test.enable=1 \
 			page_reporting.boundary=1 "bench.k=$K" "bench.rounds=$ROUNDS" \
 			"bench.free_mb=$free" "bench.holds=$HOLDS" "bench.compact=$compact" || continue
