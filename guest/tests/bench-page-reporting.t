@@ -7,8 +7,8 @@
 #   bench.holds=N        then N passes one after the other, boundary on, each
 #                        after K/8 frees: the longest zone->lock hold of each
 #                        (the every-16th check pass among them) (0: skip)
-#   bench.compact=1      then a compaction-heavy load (memory filled with 4K
-#                        pages, huge pages asked for) with page_reporting_order
+#   bench.compact=1      then a compaction-heavy load (memory held in THPs and
+#                        fragmented 4K pages, huge pages asked for) with page_reporting_order
 #                        9 and 5, boundary on and off: boundary resets and
 #                        entries visited per pass
 #   bench.pf=1           only the page fault microbenchmark, then stop
@@ -91,6 +91,15 @@ if [ "$HOLDS" -gt 0 ]; then
 		i=$((i + 1))
 	done
 fi
+# until process $1 holds at least $2 kB (RssAnon), then (with $3) until
+# it holds less than $3 kB; for at most 120 s each
+rss() { awk '$1 == "RssAnon:" { print $2 }' /proc/$1/status 2>/dev/null || echo 0; }
+wait_rss() {
+	w=0
+	while [ "$(rss $1)" -lt "$2" ] && [ $w -lt 120 ]; do sleep 1; w=$((w + 1)); done
+	w=0
+	while [ -n "$3" ] && [ "$(rss $1)" -ge "${3:-0}" ] && [ $w -lt 120 ]; do sleep 1; w=$((w + 1)); done
+}
 if [ "$COMPACT" = 1 ]; then
 	o0=$(cat $P/page_reporting_order)
 	for order in 9 5; do
@@ -101,16 +110,21 @@ if [ "$COMPACT" = 1 ]; then
 			free_and_wait $((K * 2))
 			p0=$(pr_st passes); r0=$(pr_st boundary_resets); v0=$(pr_st visited)
 			h0=$(pr_st hold_ns); i0=$(vm compact_isolated); s0=$(vm compact_stall)
-			memfill -s 20 $(( $(meminfo MemFree) * 85 / 100 / 1024 )) > /dev/null &
-			pid=$!
-			w=0
-			while [ "$(meminfo MemFree)" -gt $(( $(meminfo MemTotal) / 5 )) ] && [ $w -lt 120 ]; do
-				sleep 1; w=$((w + 1))
-			done
-			echo 1000 > /proc/sys/vm/nr_hugepages
+			# most memory in THPs, the rest in 4K pages with every
+			# other one freed: free memory is single pages, and huge
+			# pages need compaction (as 40-page-reporting does)
+			thp=$(( $(meminfo MemFree) * 65 / 100 / 1024 ))
+			memfill -t -s 40 $thp > /dev/null &
+			p1=$!
+			wait_rss $p1 $((thp * 1024 * 95 / 100))
+			mb=$(( $(meminfo MemFree) / 1024 - 400 ))
+			memfill -f -s 25 $mb > /dev/null &
+			p2=$!
+			wait_rss $p2 $((mb * 1024 * 9 / 10)) $((mb * 1024 * 6 / 10))
+			echo $(( $(meminfo MemFree) / 2048 )) > /proc/sys/vm/nr_hugepages
 			huge=$(cat /proc/sys/vm/nr_hugepages)
 			echo 0 > /proc/sys/vm/nr_hugepages
-			wait $pid
+			wait $p2; wait $p1
 			wait_idle
 			echo "BENCH compact order=$order boundary=$(boundary) huge=$huge passes=$(( $(pr_st passes) - p0 )) resets=$(( $(pr_st boundary_resets) - r0 )) visited=$(( $(pr_st visited) - v0 )) hold_ns=$(( $(pr_st hold_ns) - h0 )) compact_isolated=$(( $(vm compact_isolated) - i0 )) compact_stall=$(( $(vm compact_stall) - s0 ))"
 		done
