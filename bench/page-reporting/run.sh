@@ -29,6 +29,7 @@
 #                 (page_reporting_order 9 and 5, boundary on and off);
 #                 "" skips
 #   COMPACT_REPS=1  in that many of the REPEAT boots (it takes minutes)
+#   COMPACT_ORDERS="9,5"  the page_reporting_order values it runs with
 #   PF=1          the page fault boots (0 skips): base (the unpatched base
 #                 kernel, same config), nodev (patched, no device), b0 and
 #                 b1 (test device, boundary off / on)
@@ -51,7 +52,8 @@ PF=${PF:-1}
 HOLDS=${HOLDS:-32}
 COMPACT_AT=${COMPACT_AT-4G}
 COMPACT_REPS=${COMPACT_REPS:-1}
-BENCH_BASE=$PF bench_init page-reporting REPEAT SIZES K ROUNDS FREE_MB FREE_AT PF HOLDS COMPACT_AT COMPACT_REPS
+COMPACT_ORDERS=${COMPACT_ORDERS:-9,5}
+BENCH_BASE=$PF bench_init page-reporting REPEAT SIZES K ROUNDS FREE_MB FREE_AT PF HOLDS COMPACT_AT COMPACT_REPS COMPACT_ORDERS
 
 v() { kv "$@"; }
 boot_bench() { bench_boot bench-page-reporting "$1" "$2" 2400 "${@:3}"; }	# log mem append...
@@ -70,7 +72,8 @@ for rep in $(seq 1 "$REPEAT"); do
 		compact=0; [ "$mem" = "$COMPACT_AT" ] && [ "$rep" -le "$COMPACT_REPS" ] && compact=1
 		CFG=$mem REP=$rep boot_bench "$log" "$mem" page_reporting_test.enable=1 \
 			page_reporting.boundary=1 "bench.k=$K" "bench.rounds=$ROUNDS" \
-			"bench.free_mb=$free" "bench.holds=$HOLDS" "bench.compact=$compact" || continue
+			"bench.free_mb=$free" "bench.holds=$HOLDS" "bench.compact=$compact" \
+			"bench.compact_orders=$COMPACT_ORDERS" || continue
 		{ grep -o 'BENCH hold .*' "$log" || true; } | while read -r _ _ rest; do
 			echo "$mem,$rep,$(v i "$rest"),$(v passes "$rest"),$(v verified "$rest"),$(v max_hold_ns "$rest"),$(v hold_ns "$rest"),$(v visited "$rest")"
 		done >> "$out/holds.csv"

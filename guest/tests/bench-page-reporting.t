@@ -5,7 +5,7 @@
 #   bench.rounds=N       measured passes per boundary setting (5)
 #   bench.free_mb=MB     also time reporting MB freed at once (0: skip)
 #   bench.holds=N        then N passes one after the other, boundary on, each
-#                        after K/8 frees: the longest zone->lock hold of each
+#                        after K frees: the longest zone->lock hold of each
 #                        (the every-16th check pass among them) (0: skip)
 #   bench.compact=1      then a compaction-heavy load (memory held in THPs and
 #                        fragmented 4K pages, huge pages asked for) with page_reporting_order
@@ -45,7 +45,11 @@ fi
 free_and_wait() {
 	p0=$(pr_st passes)
 	memfill -t "$1" > /dev/null
-	while [ "$(pr_st passes)" -le "$p0" ]; do sleep 1; done
+	w=0
+	while [ "$(pr_st passes)" -le "$p0" ]; do
+		w=$((w + 1)); [ $w -le 120 ] || { echo "BENCH error=no-pass"; exit 1; }
+		sleep 1
+	done
 	wait_idle
 }
 
@@ -86,7 +90,7 @@ if [ "$HOLDS" -gt 0 ]; then
 	i=1
 	while [ $i -le "$HOLDS" ]; do
 		p0=$(pr_st passes); c0=$(pr_st verified_passes)
-		free_and_wait $((K / 4 + 1))
+		free_and_wait $((K * 2))
 		echo "BENCH hold i=$i passes=$(( $(pr_st passes) - p0 )) verified=$(( $(pr_st verified_passes) - c0 )) max_hold_ns=$(pr_st last_max_hold_ns) hold_ns=$(pr_st last_hold_ns) visited=$(pr_st last_visited)"
 		i=$((i + 1))
 	done
@@ -102,7 +106,7 @@ wait_rss() {
 }
 if [ "$COMPACT" = 1 ]; then
 	o0=$(cat $P/page_reporting_order)
-	for order in 9 5; do
+	for order in $(arg bench.compact_orders "9 5" | tr , ' '); do
 		put $P/page_reporting_order $order
 		for b in 1 0; do
 			put $P/boundary $b
