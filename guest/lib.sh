@@ -43,3 +43,33 @@ mr_veth_setup() {
 		ip addr add 10.99.0.2/24 dev "$MR_PEER" || return 1
 	put $MRT/ctl "setup mr0 10.99.0.1 10.99.0.2 $1 $2"
 }
+
+# RssAnon of process $1, kB
+rss() { awk '$1 == "RssAnon:" { print $2 }' /proc/$1/status 2>/dev/null || echo 0; }
+# until process $1 holds at least $2 kB (RssAnon), then (with $3) until it
+# holds less than $3 kB; for at most 120 s each
+wait_rss() {
+	w=0
+	while [ "$(rss $1)" -lt "$2" ] && [ $w -lt 120 ]; do sleep 1; w=$((w + 1)); done
+	w=0
+	while [ -n "$3" ] && [ "$(rss $1)" -ge "${3:-0}" ] && [ $w -lt 120 ]; do sleep 1; w=$((w + 1)); done
+}
+# A load that compacts for huge pages (order 9): hold most free memory in
+# THPs (for $1 s) and the rest but 400 MB in 4K pages with every other one
+# given back (for $2 s), so that free memory is single pages; then ask for
+# as many huge pages as free memory could hold, and give them back.
+# Prints the number of huge pages got.
+compaction_load() {
+	_thp=$(( $(meminfo MemFree) * 65 / 100 / 1024 ))
+	memfill -t -s "$1" $_thp > /dev/null &
+	_p1=$!
+	wait_rss $_p1 $((_thp * 1024 * 95 / 100))
+	_mb=$(( $(meminfo MemFree) / 1024 - 400 ))
+	memfill -f -s "$2" $_mb > /dev/null &
+	_p2=$!
+	wait_rss $_p2 $((_mb * 1024 * 9 / 10)) $((_mb * 1024 * 6 / 10))
+	echo $(( $(meminfo MemFree) / 2048 )) > /proc/sys/vm/nr_hugepages
+	cat /proc/sys/vm/nr_hugepages
+	echo 0 > /proc/sys/vm/nr_hugepages
+	wait $_p2; wait $_p1
+}

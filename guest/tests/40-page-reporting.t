@@ -150,29 +150,7 @@ else
 	put $P/page_reporting_order 5 || bad "cannot set page_reporting_order=5"
 	free_and_wait 64
 	r0=$(pr_st boundary_resets); c0=$(vm compact_isolated); s0=$(vm compact_stall)
-	# until process $1 holds at least $2 kB (RssAnon), then (with $3) until
-	# it holds less than $3 kB; for at most 120 s each
-	rss() { awk '$1 == "RssAnon:" { print $2 }' /proc/$1/status 2>/dev/null || echo 0; }
-	wait_rss() {
-		w=0
-		while [ "$(rss $1)" -lt "$2" ] && [ $w -lt 120 ]; do sleep 1; w=$((w + 1)); done
-		w=0
-		while [ -n "$3" ] && [ "$(rss $1)" -ge "${3:-0}" ] && [ $w -lt 120 ]; do sleep 1; w=$((w + 1)); done
-	}
-	thp=$(( $(meminfo MemFree) * 65 / 100 / 1024 ))
-	memfill -t -s 60 $thp > /dev/null &
-	p1=$!
-	wait_rss $p1 $((thp * 1024 * 95 / 100))
-	# 4K pages over what is left but 400 MB, every other one given back
-	mb=$(( $(meminfo MemFree) / 1024 - 400 ))
-	memfill -f -s 40 $mb > /dev/null &
-	p2=$!
-	wait_rss $p2 $((mb * 1024 * 9 / 10)) $((mb * 1024 * 6 / 10))
-	# more huge pages than free memory has whole blocks for
-	echo $(( $(meminfo MemFree) / 2048 )) > /proc/sys/vm/nr_hugepages
-	got=$(cat /proc/sys/vm/nr_hugepages)
-	echo 0 > /proc/sys/vm/nr_hugepages
-	wait $p2; wait $p1
+	got=$(compaction_load 60 40)
 	echo "compaction ($(uptime_s) s): $got huge pages, $(( $(vm compact_stall) - s0 )) stalls, $(( $(vm compact_isolated) - c0 )) pages isolated, $(( $(pr_st boundary_resets) - r0 )) boundary resets"
 	[ "$(vm compact_stall)" -gt "$s0" ] || bad "no direct compaction for huge pages ran"
 	# (whether a rotation meets a list with a boundary depends on where the

@@ -95,15 +95,6 @@ if [ "$HOLDS" -gt 0 ]; then
 		i=$((i + 1))
 	done
 fi
-# until process $1 holds at least $2 kB (RssAnon), then (with $3) until
-# it holds less than $3 kB; for at most 120 s each
-rss() { awk '$1 == "RssAnon:" { print $2 }' /proc/$1/status 2>/dev/null || echo 0; }
-wait_rss() {
-	w=0
-	while [ "$(rss $1)" -lt "$2" ] && [ $w -lt 120 ]; do sleep 1; w=$((w + 1)); done
-	w=0
-	while [ -n "$3" ] && [ "$(rss $1)" -ge "${3:-0}" ] && [ $w -lt 120 ]; do sleep 1; w=$((w + 1)); done
-}
 if [ "$COMPACT" = 1 ]; then
 	o0=$(cat $P/page_reporting_order)
 	for order in $(arg bench.compact_orders "9 5" | tr , ' '); do
@@ -114,21 +105,8 @@ if [ "$COMPACT" = 1 ]; then
 			free_and_wait $((K * 2))
 			p0=$(pr_st passes); r0=$(pr_st boundary_resets); v0=$(pr_st visited)
 			h0=$(pr_st hold_ns); i0=$(vm compact_isolated); s0=$(vm compact_stall)
-			# most memory in THPs, the rest in 4K pages with every
-			# other one freed: free memory is single pages, and huge
-			# pages need compaction (as 40-page-reporting does)
-			thp=$(( $(meminfo MemFree) * 65 / 100 / 1024 ))
-			memfill -t -s 40 $thp > /dev/null &
-			p1=$!
-			wait_rss $p1 $((thp * 1024 * 95 / 100))
-			mb=$(( $(meminfo MemFree) / 1024 - 400 ))
-			memfill -f -s 25 $mb > /dev/null &
-			p2=$!
-			wait_rss $p2 $((mb * 1024 * 9 / 10)) $((mb * 1024 * 6 / 10))
-			echo $(( $(meminfo MemFree) / 2048 )) > /proc/sys/vm/nr_hugepages
-			huge=$(cat /proc/sys/vm/nr_hugepages)
-			echo 0 > /proc/sys/vm/nr_hugepages
-			wait $p2; wait $p1
+			# the load of 40-page-reporting (guest/lib.sh)
+			huge=$(compaction_load 40 25)
 			wait_idle
 			echo "BENCH compact order=$order boundary=$(boundary) huge=$huge passes=$(( $(pr_st passes) - p0 )) resets=$(( $(pr_st boundary_resets) - r0 )) visited=$(( $(pr_st visited) - v0 )) hold_ns=$(( $(pr_st hold_ns) - h0 )) compact_isolated=$(( $(vm compact_isolated) - i0 )) compact_stall=$(( $(vm compact_stall) - s0 ))"
 		done
