@@ -43,6 +43,18 @@ mr_veth_setup() {
 		ip addr add 10.99.0.2/24 dev "$MR_PEER" || return 1
 	put $MRT/ctl "setup mr0 10.99.0.1 10.99.0.2 $1 $2"
 }
+# fail_skb_emergency (CONFIG_FAIL_SKB_EMERGENCY): $1=1, every skb allocation
+# entitled to the reserves skips its normal attempt (pfmemalloc skbs); 0: off
+FSE=/sys/kernel/debug/fail_skb_emergency
+mr_force() {
+	[ -d $FSE ] || return 1
+	if [ "$1" = 1 ]; then
+		put $FSE/verbose 0 && put $FSE/interval 1 && put $FSE/times -1 &&
+			put $FSE/probability 100
+	else
+		put $FSE/probability 0
+	fi
+}
 
 # RssAnon of process $1, kB
 rss() { awk '$1 == "RssAnon:" { print $2 }' /proc/$1/status 2>/dev/null || echo 0; }

@@ -96,8 +96,26 @@ def mutate(**changes):
     return files
 
 
-# name: (files, regex that a FAILED line (or its detail) must match)
+# A boot that expects one WARNING (an expected-splat test).
+MATRIX_SPLAT = MATRIX.replace("skips = demo_suite.case_b 20-second\n",
+                              "skips = demo_suite.case_b 20-second\nsplats = WARNING: .* demo_uncharge\n")
+WARN = ("[    9.0] demo: uncharge of 2 bytes, 1 charged\n"
+        "[    9.0] WARNING: CPU: 0 PID: 1 at mm/demo.c:10 demo_uncharge+0x1/0x2\n"
+        "[    9.0] Modules linked in:\n[    9.0] Call Trace:\n[    9.0]  <TASK>\n"
+        "[    9.0]  demo_uncharge+0x1/0x2\n[    9.0] ---[ end trace 0000000000000000 ]---\n")
+
+# name: (files, regex that a FAILED line (or its detail) must match[, matrix])
 CASES = {
+    "an expected WARNING, with its call trace":
+        (mutate(alpha__log=log(after=WARN)), None, MATRIX_SPLAT),
+    "an expected WARNING that did not come":
+        (good(), r"alpha: expected splat", MATRIX_SPLAT),
+    "another WARNING besides the expected one":
+        (mutate(alpha__log=log(after=WARN + WARN.replace("demo_uncharge", "other_fn"))),
+         r"alpha: boots, powers off", MATRIX_SPLAT),
+    "a bare call trace after an expected WARNING's":
+        (mutate(alpha__log=log(after=WARN + "[   10.0] random: x\n" * 70 + "[   10.1] Call Trace:\n")),
+         r"alpha: boots, powers off", MATRIX_SPLAT),
     "a good run is green": (good(), None),
     "a boot whose log was never written": (mutate(beta__log=None), r"beta: boot log exists"),
     "a boot without its exit status": (mutate(beta__rc=None), r"beta: boot wrote its exit status"),
@@ -218,13 +236,13 @@ def main():
     out = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="harness-selftest.")
     print("TAP version 13")
     n = fail = 0
-    for name, (files, want) in CASES.items():
+    for name, (files, want, *matrix) in CASES.items():
         n += 1
         d = os.path.join(out, re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"))
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(os.path.join(d, "results"))
         with open(os.path.join(d, "boots.ini"), "w") as f:
-            f.write(MATRIX)
+            f.write(matrix[0] if matrix else MATRIX)
         for fn, text in files.items():
             with open(os.path.join(d, "results", fn), "w") as f:
                 f.write(text)

@@ -5,16 +5,22 @@
 # The test driver sends UDP datagrams out of one end of a veth pair to three
 # kernel sockets behind the other: A and B are SOCK_MEMALLOC with reserve
 # nodes test-a (64 KiB) and test-b (256 KiB), C is a plain socket.  With
-# "force" on, every datagram is allocated as if from the emergency reserves
-# (pfmemalloc).  Nobody reads the sockets until "drain".
+# the fault attribute fail_skb_emergency on, every datagram is allocated as
+# if from the emergency reserves (pfmemalloc).  Nobody reads the sockets
+# until "drain".
 #
 #  1. bad input is refused; the nodes' pages join the emergency pool;
 #  2. a flood to C with A and B interleaved: usage <= limit at every sample
 #     and in max_usage, both nodes refuse at their limit (failcnt), C drops
 #     everything (PFMemallocDrop), A and B both get datagrams, B more;
-#  3. linear, page-frag and cloned datagrams; after drain, usage is 0;
+#  3. clones: taken before the charge (a tap on the sender) and after it
+#     (clones of what a socket queued); the charge stays with the skb the
+#     socket accepted: usage is 0 once the sockets are read, with every
+#     clone still held, and freeing the clones uncharges nothing more;
 #  4. account mode lets a node go over its limit, and counts it;
 #  5. teardown: the nodes go, the pool shrinks back, nothing charged.
+# At the end no uncharge took more than was charged (vmstat
+# memalloc_reserve_error, the nodes' errors).
 . /tests/lib.sh
 D=$MR
 T=$MRT
@@ -30,6 +36,8 @@ ctl() { put $T/ctl "$*"; }
 
 [ -d $T ] || { echo "no $T (CONFIG_NET_MEMALLOC_RESERVE_TEST)"; exit 4; }
 [ "$(cat $MODE)" = enforce ] || { echo "booted without memalloc_reserve.mode=enforce"; exit 4; }
+[ -d $FSE ] || { echo "no $FSE (CONFIG_FAIL_SKB_EMERGENCY)"; exit 4; }
+e0=$(vm memalloc_reserve_error)
 
 # 1. bad input (before the veth pair exists: mr0 is a missing device)
 ctl "send 7001 1 100" && bad "send before setup accepted"
@@ -47,7 +55,7 @@ ctl "send 7001 1 100 sideways" && bad "send with a bad mode accepted"
 p1=$(pool)
 echo "# pool $p0 -> $p1 pages; test-a size $(nd a size), test-b size $(nd b size)"
 [ "$p1" -eq $((p0 + $(nd a size) + $(nd b size))) ] || bad "pool did not grow by the nodes' sizes"
-put $T/force 1 || bad "cannot set force"
+mr_force 1 || bad "cannot set fail_skb_emergency"
 
 # 2. the flood
 d0=$(pfdrop); c0=$(vm memalloc_reserve_charge); f0=$(vm memalloc_reserve_fail)
@@ -81,17 +89,30 @@ echo "# received: a $ra, b $rb, c $rc of $(st sent) sent"
 [ "$(nd a usage)" -eq 0 ] && [ "$(nd b usage)" -eq 0 ] ||
 	bad "charges left after drain: a $(nd a usage), b $(nd b usage)"
 
-# 3. clones held past the socket's free, page frags; then drain
+# 3a. clones taken before the charge (as a tap on the sender), page frags
 put $D/test-a/max_usage 0 || bad "cannot reset max_usage"
-ctl "send 7001 100 500 clone" || bad "clone send failed"
+ctl "send 7001 50 500 clone" || bad "clone send failed"
 ctl "send 7002 100 1400 frag" || bad "frag send failed"
 echo "# clones held $(st clones); usage a $(nd a usage) b $(nd b usage)"
-[ "$(st clones)" -eq 100 ] || bad "expected 100 held clones"
+[ "$(st clones)" -eq 50 ] || bad "expected 50 held clones, got $(st clones)"
 [ "$(nd a usage)" -gt 0 ] && [ "$(nd b usage)" -gt 0 ] || bad "cloned or frag datagrams were not charged"
 [ "$(nd a max_usage)" -le $LA ] || bad "test-a over its limit with clones"
 ctl drain
 [ "$(nd a usage)" -eq 0 ] && [ "$(nd b usage)" -eq 0 ] ||
-	bad "charges left after clones and frags: a $(nd a usage), b $(nd b usage)"
+	bad "charges left with the sender's clones held: a $(nd a usage), b $(nd b usage)"
+ctl release
+# 3b. clones of charged skbs (taken from the socket's queue)
+ctl "send 7001 40 500 linear" || bad "send to A failed"
+ua=$(nd a usage)
+ctl "hold 7001" || bad "hold failed"
+echo "# held $(st clones) clones of charged datagrams; usage a $ua -> $(nd a usage)"
+[ "$(st clones)" -ge 30 ] || bad "expected >= 30 clones of queued datagrams, got $(st clones)"
+[ "$(nd a usage)" -eq "$ua" ] || bad "cloning changed the charge: $ua -> $(nd a usage)"
+ctl drain
+[ "$(nd a usage)" -eq 0 ] || bad "charge left with the clones after the socket was read: $(nd a usage)"
+ctl release
+[ "$(nd a errors)" -eq 0 ] || bad "freeing the clones uncharged again (test-a errors $(nd a errors))"
+[ "$(vm memalloc_reserve_error)" -eq "$e0" ] || bad "memalloc_reserve_error rose by $(( $(vm memalloc_reserve_error) - e0 ))"
 
 # 4. account: over the limit is allowed, and counted
 put $MODE account || bad "cannot switch to account"
@@ -107,7 +128,7 @@ put $MODE enforce || bad "cannot switch back to enforce"
 # 5. teardown with datagrams still queued: the sockets' frees uncharge
 ctl "send 7001 20 1000 linear"
 ctl "send 7002 20 1000 linear"
-put $T/force 0
+mr_force 0
 ctl teardown || bad "teardown failed"
 w=0
 while [ -d $D/test-a ] || [ -d $D/test-b ] || grep -q ' test-[ab] ' $D/nodes; do
@@ -117,5 +138,6 @@ done
 grep ' test-[ab] ' $D/nodes && bad "nodes left after teardown (a leaked charge or reference)"
 [ "$(pool)" -eq "$p0" ] || bad "pool $(pool) after teardown, was $p0"
 echo "# nodes after teardown:"; sed 's/^/#   /' $D/nodes
+[ "$(vm memalloc_reserve_error)" -eq "$e0" ] || bad "an uncharge took more than was charged (memalloc_reserve_error)"
 ip link del mr0
 exit $fail

@@ -11,7 +11,8 @@
 #                        bench.mb x bench.passes; with bench.flood=1 the test
 #                        driver's socket A (a second memalloc user, node
 #                        test-a) is flooded with pfmemalloc datagrams and
-#                        skb allocations skip their normal attempt (force)
+#                        skb allocations skip their normal attempt
+#                        (fault attribute fail_skb_emergency)
 . /tests/lib.sh
 D=$MR
 T=$MRT
@@ -46,7 +47,7 @@ done
 mkswap /dev/nbd0 > /dev/null && swapon /dev/nbd0 || { echo "BENCH error=swapon"; exit 1; }
 if [ "$(arg bench.flood)" = 1 ]; then
 	veth_setup 262144 262144
-	put $T/force 1
+	mr_force 1 || { echo "BENCH error=fail_skb_emergency"; exit 1; }
 	# The second memalloc user: floods socket A, never read.
 	( while :; do put $T/ctl "send 7001 200 1400 linear"; done ) &
 	flood=$!
@@ -55,7 +56,7 @@ t0=$(vm pgscan_direct_throttle)
 out=$(swapstress "$(arg bench.procs)" "$(arg bench.mb)" "$(arg bench.passes)")
 rc=$?
 [ -n "$flood" ] && kill $flood
-put $T/force 0 2>/dev/null
+mr_force 0 2>/dev/null
 # what socket A (port 7001 = 0x1B59) holds in its receive queue, any mode
 x=$(awk '$2 ~ /:1B59$/ { split($5, q, ":"); print q[2] }' /proc/net/udp)
 a_rxq=$((0x${x:-0}))
