@@ -28,8 +28,10 @@ pr_wait_idle() {
 
 # /proc/vmstat counter $1
 vm() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+# a TcpExt counter of /proc/net/netstat
+tcpext() { awk -v k="$1" '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == k) c = i; h = 1 } else print $c }' /proc/net/netstat; }
 # TcpExt: PFMemallocDrop (pfmemalloc skbs dropped by non-memalloc sockets)
-pfdrop() { awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "PFMemallocDrop") c = i; h = 1 } else print $c }' /proc/net/netstat; }
+pfdrop() { tcpext PFMemallocDrop; }
 
 # bean-counted reserves (CONFIG_MEMALLOC_RESERVE, CONFIG_NET_MEMALLOC_RESERVE_TEST)
 MR=/sys/kernel/debug/memalloc_reserve

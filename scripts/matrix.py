@@ -17,7 +17,8 @@ import shlex
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KEYS = {"kind", "flavour", "args", "tests", "kunit", "kunit_home", "skips", "splats", "timeout"}
+KEYS = {"kind", "flavour", "args", "tests", "kunit", "kunit_home", "skips", "splats", "timeout",
+        "nbd"}
 
 
 class Boot:
@@ -36,6 +37,7 @@ class Boot:
         # one regex per line
         self.splats = [s.strip() for s in sec.get("splats", "").splitlines() if s.strip()]
         self.timeout = int(sec.get("timeout", "600"))
+        self.nbd = sec.get("nbd", "").strip()     # size of a host NBD export
 
     def may_skip(self, name):
         return any(fnmatch.fnmatchcase(name, g) for g in self.skips)

@@ -104,11 +104,31 @@ for b in "${boots[@]}"; do
 	if [ -n "${SUITE:-}" ]; then
 		args+=(--tests none --append "kunit.filter_glob=$SUITE")
 	fi
+	# nbd = SIZE: qemu-nbd serves a sparse SIZE file (export "test") on a
+	# free port of the host's loopback; the guest reaches it at 10.0.2.2
+	# through QEMU user networking (virtio-net), port in mmtest.nbd_port
+	nbd=$(python3 "$TOP/scripts/matrix.py" get "$b" nbd)
+	nbd_pidf=
+	if [ -n "$nbd" ] && [ -z "${SUITE:-}" ]; then
+		port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		rm -f "$results/$b.nbd.img"
+		truncate -s "$nbd" "$results/$b.nbd.img"
+		nbd_pidf=$results/$b.nbd.pid
+		qemu-nbd -f raw -x test -b 127.0.0.1 -p "$port" -t --fork \
+			--pid-file "$nbd_pidf" "$results/$b.nbd.img" ||
+			die "boot $b: qemu-nbd did not start"
+		args+=(--device "-netdev user,id=n0 -device virtio-net-pci,netdev=n0"
+		       --append "mmtest.nbd_port=$port")
+	fi
 	msg "boot $b: ${args[*]}"
 	rc=0
 	"$TOP/scripts/qemu-run" --log "$results/$b.log" "${args[@]}" >/dev/null \
 		2>"$results/$b.err" || rc=$?
 	echo $rc > "$results/$b.rc"
+	if [ -n "$nbd_pidf" ]; then
+		kill "$(cat "$nbd_pidf")" 2>/dev/null || true
+		rm -f "$results/$b.nbd.img"
+	fi
 	msg "boot $b: exit $rc ($(sed -n 's/^# qemu-run: //p' "$results/$b.log" 2>/dev/null | tail -n1))"
 	part "boot-$b"
 done

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nbd-connect HOST PORT EXPORT /dev/nbdN
+ * nbd-connect -d /dev/nbdN
  *
  * A minimal NBD client for the swap-over-NBD soak: fixed newstyle
  * handshake with NBD_OPT_EXPORT_NAME (qemu-nbd -x EXPORT), then hands the
  * socket to the kernel (NBD_SET_SOCK) and stays in NBD_DO_IT in a child
- * process.  Returns once the device has its size.
+ * process.  Returns once the device has its size.  With -d: disconnect
+ * (NBD_DISCONNECT); the NBD_DO_IT child then clears the device and exits.
  */
 #include <arpa/inet.h>
 #include <endian.h>
@@ -53,8 +55,17 @@ int main(int argc, char **argv)
 	int s, fd, one = 1;
 	pid_t pid;
 
+	if (argc == 3 && !strcmp(argv[1], "-d")) {
+		fd = open(argv[2], O_RDWR);
+		if (fd < 0)
+			die(argv[2]);
+		if (ioctl(fd, NBD_DISCONNECT))
+			die("NBD_DISCONNECT");
+		return 0;
+	}
 	if (argc != 5) {
-		fprintf(stderr, "usage: nbd-connect HOST PORT EXPORT /dev/nbdN\n");
+		fprintf(stderr, "usage: nbd-connect HOST PORT EXPORT /dev/nbdN\n"
+			"       nbd-connect -d /dev/nbdN\n");
 		return 2;
 	}
 	sin.sin_port = htons(atoi(argv[2]));

@@ -18,7 +18,13 @@
 #     socket accepted: usage is 0 once the sockets are read, with every
 #     clone still held, and freeing the clones uncharges nothing more;
 #  4. account mode lets a node go over its limit, and counts it;
-#  5. teardown: the nodes go, the pool shrinks back, nothing charged.
+#  5. TCP over loopback between two SOCK_MEMALLOC sockets (client on
+#     test-tcp-c, the listener's accepted socket inheriting test-tcp-s),
+#     every 8th data segment to the client dropped: out-of-order segments
+#     fill test-tcp-c, and the transfer completes, because in-sequence data
+#     and ACKs are charged above the limit (forced) while out-of-order
+#     data is refused (failcnt);
+#  6. teardown: the nodes go, the pool shrinks back, nothing charged.
 # At the end no uncharge took more than was charged (vmstat
 # memalloc_reserve_error, the nodes' errors).
 . /tests/lib.sh
@@ -31,6 +37,13 @@ fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 nd() { cat "$D/test-$1/$2"; }				# node a|b field
 pool() { awk '$1 == "mode" { print $4 }' $D/nodes; }
+inwm() { awk '$1 == "mode" { print $6 }' $D/nodes; }
+# the zones' watermarks carry the whole pool (less a page of rounding per zone)
+check_pool() {
+	[ $(( $(pool) - $(inwm) )) -ge 0 ] && [ $(( $(pool) - $(inwm) )) -le 4 ] ||
+		bad "$1: the watermarks carry $(inwm) pages of a $(pool)-page pool"
+}
+zmin() { awk '$1 == "min" { s += $2 } END { print s }' /proc/zoneinfo; }
 st() { stat_field $T/stats "$1"; }
 ctl() { put $T/ctl "$*"; }
 
@@ -55,6 +68,38 @@ ctl "send 7001 1 100 sideways" && bad "send with a bad mode accepted"
 p1=$(pool)
 echo "# pool $p0 -> $p1 pages; test-a size $(nd a size), test-b size $(nd b size)"
 [ "$p1" -eq $((p0 + $(nd a size) + $(nd b size))) ] || bad "pool did not grow by the nodes' sizes"
+check_pool "after connecting"
+
+# 1b. the pool stays across what recomputes the watermarks: a min_free_kbytes
+# write, and a memory block onlined and offlined (into ZONE_MOVABLE, so that
+# it can go offline again)
+mfk=$(cat /proc/sys/vm/min_free_kbytes); z0=$(zmin)
+echo $((mfk + 4096)) > /proc/sys/vm/min_free_kbytes
+echo "# min_free_kbytes $mfk -> $((mfk + 4096)): zone min pages $z0 -> $(zmin), pool $(pool), in watermarks $(inwm)"
+[ $(( $(zmin) - z0 )) -ge 1000 ] || bad "min_free_kbytes +4096 raised the zones' min by $(( $(zmin) - z0 )) pages"
+check_pool "after a min_free_kbytes write"
+echo $mfk > /proc/sys/vm/min_free_kbytes
+# a DIMM block: offline (memhp_default_state=offline), or online movable
+# (taken offline first)
+blk=""; back=""
+for b in /sys/devices/system/memory/memory*; do
+	[ "$(cat $b/removable 2>/dev/null)" = 0 ] && continue
+	case "$(cat $b/state) $(cat $b/valid_zones 2>/dev/null)" in
+	offline*) blk=$b; break ;;
+	"online Movable") put $b/state offline && { blk=$b; back=online_movable; break; } ;;
+	esac
+done
+if [ -z "$blk" ]; then
+	bad "no hotpluggable memory block (boots.ini: a DIMM)"
+else
+	put $blk/state online_movable || bad "cannot online ${blk##*/}"
+	echo "# ${blk##*/} online ($(cat $blk/valid_zones)): pool $(pool), in watermarks $(inwm)"
+	check_pool "after onlining a block"
+	put $blk/state offline || bad "cannot offline ${blk##*/} again"
+	check_pool "after offlining it"
+	[ -n "$back" ] && put $blk/state $back
+fi
+
 mr_force 1 || bad "cannot set fail_skb_emergency"
 
 # 2. the flood
@@ -125,17 +170,46 @@ ctl drain
 [ "$(nd a usage)" -eq 0 ] || bad "charges left after account-mode drain: $(nd a usage)"
 put $MODE enforce || bad "cannot switch back to enforce"
 
-# 5. teardown with datagrams still queued: the sockets' frees uncharge
+# 5. TCP with loss: nodes test-tcp-c (client) and test-tcp-s (listener) of $LT
+LT=16384
+tn() { cat "$D/test-tcp-$1/$2" 2>/dev/null || echo 0; }	# node c|s field
+ip link set lo up
+rc0=$(tcpext TCPRcvCoalesce); ofo0=$(tcpext TCPOFOQueue); bl0=$(tcpext TCPBacklogCoalesce)
+ctl "tcp 4000000 8 $LT" || bad "the TCP transfer stalled (no progress for 10 s)"
+echo "# tcp: $(st tcp_rcvd) of 4000000 bytes in $(st tcp_ms) ms, $(st tcp_dropped) segments dropped;" \
+	"client node: failcnt $(tn c failcnt) forced $(tn c forced) max_usage $(tn c max_usage)/$LT;" \
+	"listener node: charges $(tn s charges); TcpExt RcvCoalesce +$(( $(tcpext TCPRcvCoalesce) - rc0 ))" \
+	"OFOQueue +$(( $(tcpext TCPOFOQueue) - ofo0 )) BacklogCoalesce +$(( $(tcpext TCPBacklogCoalesce) - bl0 ))"
+[ "$(st tcp_rcvd)" -eq 4000000 ] || bad "the client received $(st tcp_rcvd) of 4000000 bytes"
+[ "$(st tcp_dropped)" -gt 0 ] || bad "no segment was dropped: nothing was tested"
+[ "$(tn c failcnt)" -gt 0 ] || bad "test-tcp-c never refused out-of-order data at its limit"
+[ "$(tn c forced)" -gt 0 ] || bad "nothing was charged above the limit to make progress"
+[ "$(tn s charges)" -gt 0 ] || bad "the accepted socket did not charge test-tcp-s (inherited from the listener)"
+[ "$(tcpext TCPOFOQueue)" -gt "$ofo0" ] || bad "no out-of-order segment was queued"
+[ "$(tcpext TCPRcvCoalesce)" -gt "$rc0" ] || bad "no receive-queue coalescing happened"
+# closed sockets free their queues when TCP is done with them, not at close()
+w=0
+while [ "$(tn c usage)" -ne 0 ] || [ "$(tn s usage)" -ne 0 ]; do
+	w=$((w + 1)); [ $w -le 90 ] || break
+	[ $w = 5 ] && { echo "# after 5 s: c $(tn c usage), s $(tn s usage)"; netstat -tan | grep ':7004' | sed 's/^/#   /'; }
+	sleep 1
+done
+echo "# TCP charges paid back after ${w} s"
+[ "$(tn c usage)" -eq 0 ] && [ "$(tn s usage)" -eq 0 ] ||
+	bad "charges left 90 s after the TCP sockets were closed: c $(tn c usage), s $(tn s usage)"
+[ "$(tn c errors)" -eq 0 ] && [ "$(tn s errors)" -eq 0 ] || bad "TCP uncharged more than it charged"
+
+# 6. teardown with datagrams still queued: the sockets' frees uncharge
 ctl "send 7001 20 1000 linear"
 ctl "send 7002 20 1000 linear"
 mr_force 0
 ctl teardown || bad "teardown failed"
 w=0
-while [ -d $D/test-a ] || [ -d $D/test-b ] || grep -q ' test-[ab] ' $D/nodes; do
+while [ -d $D/test-a ] || [ -d $D/test-b ] || grep -q ' test-' $D/nodes; do
 	w=$((w + 1)); [ $w -le 20 ] || break
 	sleep 1
 done
-grep ' test-[ab] ' $D/nodes && bad "nodes left after teardown (a leaked charge or reference)"
+grep ' test-' $D/nodes && bad "nodes left after teardown (a leaked charge or reference)"
 [ "$(pool)" -eq "$p0" ] || bad "pool $(pool) after teardown, was $p0"
 echo "# nodes after teardown:"; sed 's/^/#   /' $D/nodes
 [ "$(vm memalloc_reserve_error)" -eq "$e0" ] || bad "an uncharge took more than was charged (memalloc_reserve_error)"
