@@ -16,12 +16,16 @@
 #    PROCS x MB x PASSES (default 16 x 512 MB x 1: 4x RAM); a second
 #    memalloc user (test driver socket A, node test-a, 256 KiB) flooded
 #    with pfmemalloc datagrams, and skb allocations that may use the
-#    reserves skip their normal attempt (force), so that NBD's receive
-#    skbs are emergency skbs too.  Modes off, account, enforce.  Reports elapsed time, hung-task reports (none allowed),
-#    throttled direct reclaim, max_usage and refusals per node.
+#    reserves skip their normal attempt (fault attribute
+#    fail_skb_emergency), so that NBD's receive skbs are emergency skbs
+#    too.  Modes MODES (off, account, enforce).  Reports elapsed time,
+#    hung-task reports (none allowed), throttled direct reclaim, max_usage,
+#    refusals and charges above the limit (forced) per node.
 #
 #   REPEAT=N (overhead: 3, soak: 1)   MEM=2G PROCS=16 MB=512 PASSES=1
 #   PART=all|overhead|soak            OUT=DIR (build/bench/memalloc-reserve)
+#   MODES="off account enforce"       the soak's modes
+#   NBD_KB=N                          nbd.reserve_kb (default: NBD's own size)
 #   TIMEOUT=2400  seconds before a soak guest counts as hung
 #
 # Rows carry the mode (and, for the overhead part, the number of reserve
@@ -37,11 +41,13 @@ TIMEOUT=${TIMEOUT:-2400}
 PROCS=${PROCS:-16}
 MB=${MB:-512}
 PASSES=${PASSES:-1}
+MODES=${MODES:-off account enforce}
+NBD_KB=${NBD_KB:-}
 # the effective repeat counts of the two parts
 REPEAT_OVERHEAD=${REPEAT:-3} REPEAT_SOAK=${REPEAT:-1}
 base=0; case $PART in all|overhead) base=1 ;; esac
 BENCH_BASE=$base bench_init memalloc-reserve PART MEM TIMEOUT PROCS MB PASSES \
-	REPEAT_OVERHEAD REPEAT_SOAK
+	REPEAT_OVERHEAD REPEAT_SOAK MODES NBD_KB
 echo "part,config,metric,median,ratio" > "$out/summary.csv"
 
 v() { kv "$@"; }
@@ -98,9 +104,10 @@ if [ "$PART" = all ] || [ "$PART" = soak ]; then
 	rep_n=$REPEAT_SOAK
 	port=$((10800 + RANDOM % 100))
 	img=$out/swap.img
-	echo "rep,mode,rc,seconds,hung,throttle,pswpout,pswpin,nbd_max_usage,nbd_limit,nbd_failcnt,a_max_usage,a_failcnt,pfdrop,a_rxq" > "$out/soak.csv"
+	echo "rep,mode,rc,seconds,hung,throttle,pswpout,pswpin,nbd_max_usage,nbd_limit,nbd_failcnt,a_max_usage,a_failcnt,pfdrop,a_rxq,nbd_forced" > "$out/soak.csv"
 	for rep in $(seq 1 "$rep_n"); do
-		for mode in $(bench_order "$rep" off account enforce); do
+		# shellcheck disable=SC2086
+		for mode in $(bench_order "$rep" $MODES); do
 			log=$out/logs/soak-$mode-$rep.log
 			rm -f "$img"; truncate -s 16G "$img"
 			qemu-nbd -f raw -x swap -b 127.0.0.1 -p "$port" -t --fork \
@@ -113,6 +120,7 @@ if [ "$PART" = all ] || [ "$PART" = soak ]; then
 				--append "bench.part=soak bench.port=$port bench.procs=$PROCS" \
 				--append "bench.mb=$MB bench.passes=$PASSES bench.flood=1" \
 				--append "memalloc_reserve.mode=$mode" --log "$log" \
+				${NBD_KB:+--append "nbd.reserve_kb=$NBD_KB"} \
 				--device "-netdev user,id=n0 -device virtio-net-pci,netdev=n0" \
 				>/dev/null 2>&1 || qrc=$?
 			kill "$(cat "$out/qemu-nbd.pid")" 2>/dev/null || true
@@ -142,20 +150,20 @@ if [ "$PART" = all ] || [ "$PART" = soak ]; then
 				continue
 			fi
 			bench_check "soak mode" "$mode" "$(v mode "$(grep -o 'BENCH ran mode=.*' "$log")")" "$log"
-			echo "$rep,$mode,$(v rc "$l"),$(v seconds "$l"),$(v hung "$l"),$(v throttle "$l"),$(v pswpout "$l"),$(v pswpin "$l"),$(v nbd_max_usage "$l"),$(v nbd_limit "$l"),$(v nbd_failcnt "$l"),$(v a_max_usage "$l"),$(v a_failcnt "$l"),$(v pfdrop "$l"),$(v a_rxq "$l")" >> "$out/soak.csv"
+			echo "$rep,$mode,$(v rc "$l"),$(v seconds "$l"),$(v hung "$l"),$(v throttle "$l"),$(v pswpout "$l"),$(v pswpin "$l"),$(v nbd_max_usage "$l"),$(v nbd_limit "$l"),$(v nbd_failcnt "$l"),$(v a_max_usage "$l"),$(v a_failcnt "$l"),$(v pfdrop "$l"),$(v a_rxq "$l"),$(v nbd_forced "$l")" >> "$out/soak.csv"
 			printf '  soak %-7s rep %s: %s\n' "$mode" "$rep" "${l#BENCH soak }" >&2
 		done
 	done
 	rm -f "$img"
 	printf '\nSwap over NBD, %s guest, swapstress %s x %s MB x %s, flood on (medians of %s):\n' \
 		"$MEM" "$PROCS" "$MB" "$PASSES" "$rep_n"
-	printf '%-8s %9s %5s %9s %14s %12s %14s %12s %12s\n' mode seconds hung throttle \
-		"nbd0 max_use" "nbd0 refused" "test-a max_use" "a refused" "A rx queue"
-	for mode in off account enforce; do
+	printf '%-8s %9s %5s %9s %14s %12s %12s %14s %12s %12s\n' mode seconds hung throttle \
+		"nbd0 max_use" "nbd0 refused" "nbd0 forced" "test-a max_use" "a refused" "A rx queue"
+	for mode in $MODES; do
 		s() { awk -F, -v c="$mode" -v k="$1" 'NR > 1 && $2 == c { print $k }' "$out/soak.csv" | median; }
-		printf '%-8s %9s %5s %9s %14s %12s %14s %12s %12s\n' "$mode" "$(s 4)" "$(s 5)" "$(s 6)" \
-			"$(s 9)" "$(s 11)" "$(s 12)" "$(s 13)" "$(s 15)"
-		for k in 4:seconds 5:hung_tasks 9:nbd_max_usage 11:nbd_failcnt 12:a_max_usage 13:a_failcnt; do
+		printf '%-8s %9s %5s %9s %14s %12s %12s %14s %12s %12s\n' "$mode" "$(s 4)" "$(s 5)" "$(s 6)" \
+			"$(s 9)" "$(s 11)" "$(s 16)" "$(s 12)" "$(s 13)" "$(s 15)"
+		for k in 4:seconds 5:hung_tasks 9:nbd_max_usage 11:nbd_failcnt 16:nbd_forced 12:a_max_usage 13:a_failcnt; do
 			echo "soak,$mode,${k#*:},$(s "${k%:*}"),"
 		done >> "$out/summary.csv"
 	done

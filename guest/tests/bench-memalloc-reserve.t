@@ -63,7 +63,7 @@ a_rxq=$((0x${x:-0}))
 echo "# $out"
 echo "BENCH soak rc=$rc seconds=$(echo "$out" | sed -n 's/.*: \([0-9.]*\) s,.*/\1/p') \
 throttle=$(( $(vm pgscan_direct_throttle) - t0 )) \
-nbd_max_usage=$(node nbd0 7) nbd_limit=$(node nbd0 5) nbd_failcnt=$(node nbd0 9) \
+nbd_max_usage=$(node nbd0 7) nbd_limit=$(node nbd0 5) nbd_failcnt=$(node nbd0 9) nbd_forced=$(node nbd0 11) \
 a_max_usage=$(node test-a 7) a_failcnt=$(node test-a 9) a_rxq=$a_rxq \
 pswpout=$(vm pswpout) pswpin=$(vm pswpin) \
 hung=$(dmesg | grep -c 'blocked for more than') \
