@@ -184,6 +184,7 @@ echo "# tcp: $(st tcp_rcvd) of 4000000 bytes in $(st tcp_ms) ms, $(st tcp_droppe
 [ "$(st tcp_dropped)" -gt 0 ] || bad "no segment was dropped: nothing was tested"
 [ "$(tn c failcnt)" -gt 0 ] || bad "test-tcp-c never refused out-of-order data at its limit"
 [ "$(tn c forced)" -gt 0 ] || bad "nothing was charged above the limit to make progress"
+[ "$(tn c max_usage)" -le $((2 * LT)) ] || bad "test-tcp-c held $(tn c max_usage) bytes, more than twice its limit"
 [ "$(tn s charges)" -gt 0 ] || bad "the accepted socket did not charge test-tcp-s (inherited from the listener)"
 [ "$(tcpext TCPOFOQueue)" -gt "$ofo0" ] || bad "no out-of-order segment was queued"
 [ "$(tcpext TCPRcvCoalesce)" -gt "$rc0" ] || bad "no receive-queue coalescing happened"
