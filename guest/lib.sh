@@ -87,3 +87,27 @@ compaction_load() {
 	echo 0 > /proc/sys/vm/nr_hugepages
 	wait $_p2; wait $_p1
 }
+
+# Start memhog in the background, leaving TARGET kB above the min watermarks
+# (memhog.c); memhog is the OOM killer's first choice.  It can overshoot and
+# be killed while it fills: each next target leaves more room.  Sets $hog
+# (empty if memhog never got ready) and leaves its report in /tmp/memhog.out.
+memhog_start() {
+	hog=""
+	for target in "$@"; do
+		echo 1000 > /proc/self/oom_score_adj
+		memhog "$target" > /tmp/memhog.out &
+		hog=$!
+		echo 0 > /proc/self/oom_score_adj
+		w=0
+		while ! grep -q ready /tmp/memhog.out; do
+			w=$((w + 1)); [ $w -le 120 ] || break
+			kill -0 $hog 2>/dev/null || break
+			sleep 1
+		done
+		grep -q ready /tmp/memhog.out && return 0
+		echo "# memhog $target: did not get ready, retrying with more room"
+		kill $hog 2>/dev/null; wait $hog 2>/dev/null; hog=""
+	done
+	return 1
+}

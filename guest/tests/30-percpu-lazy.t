@@ -178,23 +178,7 @@ while [ $i -lt 3000 ]; do mkdir $CG/t/p$i || { bad "mkdir p$i"; break; }; i=$((i
 need=$(st lazy_pop_pages)
 # memhog is the OOM victim if it overshoots while filling: start over with
 # more room, and take the OOM count once it holds its memory
-hog=""
-for target in $((need * 4 / 2)) $((need * 4)) $((need * 8)); do
-	echo 1000 > /proc/self/oom_score_adj
-	memhog $target > /tmp/memhog.out &
-	hog=$!
-	echo 0 > /proc/self/oom_score_adj
-	w=0
-	while ! grep -q ready /tmp/memhog.out; do
-		w=$((w + 1)); [ $w -le 120 ] || break
-		kill -0 $hog 2>/dev/null || break
-		sleep 1
-	done
-	grep -q ready /tmp/memhog.out && break
-	echo "memhog $target: did not get ready, retrying with more room"
-	kill $hog 2>/dev/null; wait $hog 2>/dev/null; hog=""
-done
-[ -n "$hog" ] || bad "memhog never got ready"
+memhog_start $((need * 4 / 2)) $((need * 4)) $((need * 8)) || bad "memhog never got ready"
 oom0=$(vm oom_kill); failed=$(st nr_failed); nb=$(st nr_backed_cpus)
 echo "memory pressure: memhog $(cat /tmp/memhog.out) (kB left above the min watermarks, kB held; the online needs $need pages)"
 err=$(cpu-online-ns $c 1 2>&1)

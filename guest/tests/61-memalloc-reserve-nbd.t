@@ -95,22 +95,7 @@ disconnect || bad "degraded nbd0 did not go away after disconnect"
 if dmesg | grep -q 'KernelAddressSanitizer initialized'; then
 	echo "# 4 skipped under KASAN (free memory cannot be targeted)"
 else
-	hog=""
-	for target in 16384 32768 65536; do
-		echo 1000 > /proc/self/oom_score_adj
-		memhog $target > /tmp/memhog.out &
-		hog=$!
-		echo 0 > /proc/self/oom_score_adj
-		w=0
-		while ! grep -q ready /tmp/memhog.out; do
-			w=$((w + 1)); [ $w -le 120 ] || break
-			kill -0 $hog 2>/dev/null || break
-			sleep 1
-		done
-		grep -q ready /tmp/memhog.out && break
-		kill $hog 2>/dev/null; wait $hog 2>/dev/null; hog=""
-	done
-	[ -n "$hog" ] || bad "memhog never got ready"
+	memhog_start 16384 32768 65536 || bad "memhog never got ready"
 	oom0=$(vm oom_kill)
 	connect; rc=$?
 	echo "# nbd0 under pressure (memhog: $(cat /tmp/memhog.out)): start rc $rc, connected $(node nbd0 3), oom kills +$(( $(vm oom_kill) - oom0 ))"
