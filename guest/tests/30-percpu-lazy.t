@@ -96,7 +96,14 @@ for c in 2 3 4 5 6 7 8 9; do
 	taskset -c $c sh -c "echo \$\$ > $CG/t/m$c/cgroup.procs &&
 		dd if=/dev/zero of=/mnt/t/f$c bs=1M count=4 2>/dev/null"
 	cur=$(cat $CG/t/m$c/memory.current)
-	shm=$(awk '$1 == "shmem" { print $2 }' $CG/t/m$c/memory.stat)
+	# memory.stat is flushed from the per-CPU counters when enough has
+	# changed or by the periodic flush (every 2 s): give it that long
+	w=0
+	while :; do
+		shm=$(awk '$1 == "shmem" { print $2 }' $CG/t/m$c/memory.stat)
+		[ "${shm:-0}" -ge 4194304 ] || [ $w -ge 5 ] && break
+		w=$((w + 1)); sleep 1
+	done
 	if [ "$cur" -lt 4194304 ] || [ "${shm:-0}" -lt 4194304 ]; then
 		bad "memcg m$c used from cpu$c: memory.current $cur, shmem ${shm:-?}"
 	fi
