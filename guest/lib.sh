@@ -5,9 +5,8 @@ arg() {
 	_a=$(tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p" | tail -n1)
 	echo "${_a:-$2}"
 }
-# number of CPUs in a CPU list ("0-63", "0,2-5"); the list expanded
+# number of CPUs in a CPU list ("0-63", "0,2-5")
 cpu_count() { echo "$1" | tr , '\n' | awk -F- 'NF { n += ($2 == "" ? 1 : $2 - $1 + 1) } END { print n + 0 }'; }
-cpu_expand() { echo "$1" | tr , '\n' | awk -F- 'NF { e = ($2 == "" ? $1 : $2); for (i = $1; i <= e; i++) printf "%s%d", (n++ ? "," : ""), i }'; }
 # field $2 of a "name value" stats file $1 (debugfs stats files); $3: column
 stat_field() { awk -v k="$2" -v c="${3:-2}" '$1 == k { print $c; exit }' "$1" 2>/dev/null; }
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }	# /proc/meminfo field, kB
@@ -75,11 +74,11 @@ wait_rss() {
 # Prints the number of huge pages got.
 compaction_load() {
 	_thp=$(( $(meminfo MemFree) * 65 / 100 / 1024 ))
-	memfill -t -s "$1" $_thp > /dev/null &
+	page_reporting_fill -t -s "$1" $_thp > /dev/null &
 	_p1=$!
 	wait_rss $_p1 $((_thp * 1024 * 95 / 100))
 	_mb=$(( $(meminfo MemFree) / 1024 - 400 ))
-	memfill -f -s "$2" $_mb > /dev/null &
+	page_reporting_fill -f -s "$2" $_mb > /dev/null &
 	_p2=$!
 	wait_rss $_p2 $((_mb * 1024 * 9 / 10)) $((_mb * 1024 * 6 / 10))
 	echo $(( $(meminfo MemFree) / 2048 )) > /proc/sys/vm/nr_hugepages
@@ -88,15 +87,16 @@ compaction_load() {
 	wait $_p2; wait $_p1
 }
 
-# Start memhog in the background, leaving TARGET kB above the min watermarks
-# (memhog.c); memhog is the OOM killer's first choice.  It can overshoot and
-# be killed while it fills: each next target leaves more room.  Sets $hog
-# (empty if memhog never got ready) and leaves its report in /tmp/memhog.out.
+# Start a memory hog (the kselftest helper percpu_lazy_hog) in the
+# background, leaving TARGET kB above the min watermarks; it is the OOM
+# killer's first choice.  It can overshoot and be killed while it fills:
+# each next target leaves more room.  Sets $hog (empty if it never got
+# ready) and leaves its report in /tmp/memhog.out.
 memhog_start() {
 	hog=""
 	for target in "$@"; do
 		echo 1000 > /proc/self/oom_score_adj
-		memhog "$target" > /tmp/memhog.out &
+		percpu_lazy_hog "$target" > /tmp/memhog.out &
 		hog=$!
 		echo 0 > /proc/self/oom_score_adj
 		w=0

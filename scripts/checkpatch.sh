@@ -7,6 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 
 cd "$TREE"
+# spdxcheck.py needs python3-ply: the system python3, not another first in PATH
+export PATH=/usr/bin:$PATH
 n=0 fail=0
 echo "TAP version 13"
 for p in $(series_patches); do

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Build the test initramfs: busybox-static (+ bash-static), guest/init, the
 # project's guest tests (guest/tests/*.t scripts and guest/src/*.c, linked
-# statically), packed with the tree's own gen_init_cpio (no root needed).
+# statically) and the kselftests of guest/selftests.list from the tree,
+# packed with the tree's own gen_init_cpio (no root needed).
 #
 # Output: build/initramfs.cpio.gz (rebuilt only when an input changed).
 . "$(dirname "$0")/lib.sh"
@@ -27,16 +28,29 @@ for src in "$TOP"/guest/src/*.c; do
 	fi
 done
 
-# Upstream selftests (guest/selftests.list), from the tree being tested.
+# kselftests (guest/selftests.list), from the tree being tested, laid out
+# as kselftest's install does: /kselftest/DIR/NAME, with the KTAP helpers
+# in /kselftest/kselftest/.  C sources are linked statically (no selftest
+# build system, no headers install); scripts are copied.
 ksft=$TREE/tools/testing/selftests
+kdir=$work/kselftest
+mkdir -p "$kdir/kselftest"
+cp -p "$ksft/kselftest/ktap_helpers.sh" "$kdir/kselftest/"
 while read -r src extra; do
 	case $src in ''|'#'*) continue ;; esac
-	bin=$work/bin/$(basename "$src" .c)
-	if [ ! -x "$bin" ] || [ "$ksft/$src" -nt "$bin" ]; then
-		(cd "$ksft/$(dirname "$src")" &&
-		 gcc -static -O2 -I"$ksft" -o "$bin" "$(basename "$src")" $extra) ||
-			die "could not build upstream selftest $src"
-	fi
+	[ -e "$ksft/$src" ] || die "no $ksft/$src (guest/selftests.list)"
+	mkdir -p "$kdir/$(dirname "$src")"
+	case $src in
+	*.c)
+		bin=$kdir/${src%.c}
+		if [ ! -x "$bin" ] || [ "$ksft/$src" -nt "$bin" ]; then
+			(cd "$ksft/$(dirname "$src")" &&
+			 gcc -static -O2 -I"$ksft" -o "$bin" "$(basename "$src")" $extra) ||
+				die "could not build selftest $src"
+		fi ;;
+	*)
+		cp -p "$ksft/$src" "$kdir/$src" ;;
+	esac
 done < "$TOP/guest/selftests.list"
 
 list=$work/list
@@ -46,7 +60,7 @@ list=$work/list
 	echo "dir /dev 755 0 0"
 	echo "nod /dev/console 600 0 0 c 5 1"
 	echo "nod /dev/null 666 0 0 c 1 3"
-	for d in proc sys tmp tests etc root mnt; do echo "dir /$d 755 0 0"; done
+	for d in proc sys tmp tests etc root mnt kselftest; do echo "dir /$d 755 0 0"; done
 	echo "file /init $TOP/guest/init 755 0 0"
 	echo "file /bin/busybox $(readlink -f /bin/busybox) 755 0 0"
 	[ -x /bin/bash-static ] && echo "file /bin/bash-static /bin/bash-static 755 0 0"
@@ -57,6 +71,8 @@ list=$work/list
 	for b in "$work"/bin/*; do
 		[ -e "$b" ] && echo "file /bin/$(basename "$b") $b 755 0 0"
 	done
+	(cd "$kdir" && find . -type d | sort | sed -n 's|^\./\(.*\)|dir /kselftest/\1 755 0 0|p'
+	 find . -type f | sort | sed "s|^\./\(.*\)|file /kselftest/\1 $kdir/\1 755 0 0|")
 } > "$list.new"
 
 # Rebuild when the list or any file it names is newer than the archive.

@@ -67,6 +67,15 @@ def guest(results, plan=None, counts=None):
             + f"GUEST-VERDICT: {'PASS' if nf == 0 else 'FAIL'}\n")
 
 
+def ksft(cases, plan=None, top="ok"):
+    """A guest body whose 10-first is a kselftest printing KTAP cases, the
+    way the guest shows its output (indented with "# ")."""
+    sub = "".join(f"# {c}\n" for c in
+                  ["TAP version 13", f"1..{plan or len(cases)}"] + cases)
+    return guest([f"{top} 10-first", "ok 20-second # SKIP"]).replace(
+        "# a test's output\n", "# a test's output\n" + sub)
+
+
 OFF = "[   12.000000] reboot: Power down\n"
 
 
@@ -214,6 +223,19 @@ not ok 2 other_suite
     "guest counts that differ from its TAP":
         (mutate(alpha__log=log(body=guest(["ok 10-first", "ok 20-second # SKIP"], counts=(2, 0, 0)))),
          r"guest counted"),
+    "a kselftest case that skipped where it must run":
+        (mutate(alpha__log=log(body=ksft(["ok 1 case_x", "ok 2 case_y # SKIP no device"]))),
+         r"alpha: 10-first\.case_y"),
+    "a kselftest case that boots.ini lets skip":
+        (mutate(alpha__log=log(body=ksft(["ok 1 case_x", "ok 2 case_y # SKIP no device"]))), None,
+         MATRIX.replace("skips = demo_suite.case_b 20-second\n",
+                        "skips = demo_suite.case_b 20-second 10-first.case_y\n")),
+    "a failing kselftest case":
+        (mutate(alpha__log=log(body=ksft(["ok 1 case_x", "not ok 2 case_y"], top="not ok"))),
+         r"alpha: 10-first\.case_y"),
+    "a kselftest that stopped before its plan":
+        (mutate(alpha__log=log(body=ksft(["ok 1 case_x"], plan=2))),
+         r"alpha: 10-first KTAP plan"),
     "an empty checkpatch TAP": (mutate(checkpatch__tap=""), r"checkpatch --strict has results"),
     "a checkpatch TAP cut short": (mutate(checkpatch__tap="TAP version 13\nok 1 a.patch\n1..2\n"),
                                    r"checkpatch --strict plan matches"),

@@ -133,19 +133,38 @@ def kunit_parse(tree, ktap, tmpdir, boot):
     return cases, suites, errors
 
 
+SUB_TAP_LINE = re.compile(r"^# (not )?ok (\d+) (\S+)(.*)$")
+SUB_PLAN = re.compile(r"^# 1\.\.(\d+)")
+
+
 def guest_tap(log):
-    """Parse the guest's TAP block: (results [(name, ok, skip)], plan, end counts)."""
+    """Parse the guest's TAP block: (results [(name, ok, skip)], plan, end
+    counts, subtests).  A guest test that is a kselftest prints KTAP of its
+    own, which the guest indents with "# ": subtests maps the test's name to
+    (its plan or None, [(case, ok, skip)])."""
     body = log.partition("MMTEST-BEGIN")[2]
     body, _, end = body.partition("MMTEST-END")
-    res = []
+    res, subs = [], {}
+    cases, subplan = [], None
     for ln in body.splitlines():
         m = TAP_LINE.match(ln)
         if m:
             res.append((m.group(3), m.group(1) is None, "# SKIP" in m.group(4)))
+            if cases or subplan is not None:
+                subs[m.group(3)] = (subplan, cases)
+            cases, subplan = [], None
+            continue
+        m = SUB_TAP_LINE.match(ln)
+        if m:
+            cases.append((m.group(3), m.group(1) is None, "# SKIP" in m.group(4)))
+            continue
+        m = SUB_PLAN.match(ln)
+        if m:
+            subplan = int(m.group(1))
     plan = re.search(r"^1\.\.(\d+)$", body, re.M)
     counts = re.match(r" pass=(\d+) fail=(\d+) skip=(\d+)", end)
     return res, int(plan.group(1)) if plan else None, \
-        tuple(int(x) for x in counts.groups()) if counts else None
+        tuple(int(x) for x in counts.groups()) if counts else None, subs
 
 
 def decode_splat(log, first, boot, results, tree):
@@ -211,7 +230,7 @@ def judge_boot(v, boot, results, tree, tmpdir, splat_detail):
         problems.append("did not power off cleanly after its tests")
 
     # Guest tests: each one listed must have run; skips only where expected.
-    res, plan, counts = guest_tap(log)
+    res, plan, counts, subs = guest_tap(log)
     ran = {}
     for tname, ok, skip in res:
         ran[tname] = (ok, skip)
@@ -221,6 +240,20 @@ def judge_boot(v, boot, results, tree, tmpdir, splat_detail):
                              f"(boots.ini skips: {' '.join(boot.skips) or 'none'})"])
         else:
             v.record(f"{name}: {tname}", ok, skip)
+        # a kselftest's own cases: each one is judged, and may skip only
+        # where boots.ini says so (TNAME.CASE, or the whole test)
+        subplan, cases = subs.get(tname, (None, []))
+        for case, cok, cskip in cases:
+            cname = f"{tname}.{case}"
+            if cskip and cok and not (boot.may_skip(cname) or boot.may_skip(tname)):
+                v.record(f"{name}: {cname}", False,
+                         detail=[f"skipped, but boot '{name}' exists to run it "
+                                 f"(boots.ini skips: {' '.join(boot.skips) or 'none'})"])
+            else:
+                v.record(f"{name}: {cname}", cok, cskip)
+        if subplan is not None and subplan != len(cases):
+            v.record(f"{name}: {tname} KTAP plan", False,
+                     detail=[f"plan 1..{subplan} but {len(cases)} results (the test stopped early?)"])
     for t in boot.tests:
         if t not in ran:
             v.record(f"{name}: {t}", False, detail=["did not run"])

@@ -44,7 +44,7 @@ fi
 # a pass has run and reporting is idle again
 free_and_wait() {
 	p0=$(pr_st passes)
-	memfill -t "$1" > /dev/null
+	page_reporting_fill -t "$1" > /dev/null
 	w=0
 	while [ "$(pr_st passes)" -le "$p0" ]; do
 		w=$((w + 1)); [ $w -le 120 ] || { echo "BENCH error=no-pass"; exit 1; }
@@ -77,7 +77,7 @@ if [ "$FREE" -gt 0 ]; then
 		put $P/boundary $b
 		free_and_wait $((K * 2))
 		p0=$(pr_st passes); r0=$(pr_st reported_pages)
-		memfill -t "$FREE" > /dev/null
+		page_reporting_fill -t "$FREE" > /dev/null
 		t0=$(now_cs)
 		while [ "$(pr_st passes)" -le "$p0" ]; do sleep 1; done
 		wait_idle

@@ -34,14 +34,14 @@ echo "BENCH memcgs=$N percpu_kb=$((p1 - p0)) memfree_kb=$((f0 - f1)) percpu_befo
 c=2; k=0
 while [ $k -lt "$K" ]; do
 	fl=$(st nr_tlb_flushes)
-	ns=$(cpu-online-ns $c 1) || exit 1
+	ns=$(percpu_lazy_online $c 1) || exit 1
 	echo "BENCH first_online cpu=$c ns=$ns hold_ns=$(st last_hold_ns) total_ns=$(st last_total_ns) pages=$(st last_pages) ctors=$(st last_ctors) irqoff_max_ns=$(st max_irqoff_ns) tlb_flushes=$(( $(st nr_tlb_flushes) - fl ))"
 	c=$((c + 1)); k=$((k + 1))
 done
 c=2; k=0
 while [ $k -lt "$K" ]; do
-	cpu-online-ns $c 0 > /dev/null || exit 1
-	ns=$(cpu-online-ns $c 1) || exit 1
+	percpu_lazy_online $c 0 > /dev/null || exit 1
+	ns=$(percpu_lazy_online $c 1) || exit 1
 	echo "BENCH re_online cpu=$c ns=$ns"
 	c=$((c + 1)); k=$((k + 1))
 done

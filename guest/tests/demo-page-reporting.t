@@ -13,7 +13,7 @@ wait_idle
 say "DEMO phase=booted"
 sleep 3
 say "DEMO phase=filling"
-memfill -t -s 5 "$MB" > /dev/null
+page_reporting_fill -t -s 5 "$MB" > /dev/null
 say "DEMO phase=freed"
 r0=$(pr_st reported_pages)
 p0=$(pr_st passes)
