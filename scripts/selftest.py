@@ -233,6 +233,10 @@ not ok 2 other_suite
     "a failing kselftest case":
         (mutate(alpha__log=log(body=ksft(["ok 1 case_x", "not ok 2 case_y"], top="not ok"))),
          r"alpha: 10-first\.case_y"),
+    "a failing kselftest case prints why":
+        (mutate(alpha__log=log(body=ksft(["ok 1 case_x", "# FAIL: 3 blocks left",
+                                          "not ok 2 case_y"], top="not ok"))),
+         r"alpha: 10-first\.case_y\n +FAIL: 3 blocks left"),
     "a kselftest that stopped before its plan":
         (mutate(alpha__log=log(body=ksft(["ok 1 case_x"], plan=2))),
          r"alpha: 10-first KTAP plan"),

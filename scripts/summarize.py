@@ -141,22 +141,27 @@ def guest_tap(log):
     """Parse the guest's TAP block: (results [(name, ok, skip)], plan, end
     counts, subtests).  A guest test that is a kselftest prints KTAP of its
     own, which the guest indents with "# ": subtests maps the test's name to
-    (its plan or None, [(case, ok, skip)])."""
+    (its plan or None, [(case, ok, skip, msgs)]): msgs are the case's own
+    "# # ..." diagnostic lines, printed before its result."""
     body = log.partition("MMTEST-BEGIN")[2]
     body, _, end = body.partition("MMTEST-END")
     res, subs = [], {}
-    cases, subplan = [], None
+    cases, subplan, msgs = [], None, []
     for ln in body.splitlines():
         m = TAP_LINE.match(ln)
         if m:
             res.append((m.group(3), m.group(1) is None, "# SKIP" in m.group(4)))
             if cases or subplan is not None:
                 subs[m.group(3)] = (subplan, cases)
-            cases, subplan = [], None
+            cases, subplan, msgs = [], None, []
             continue
         m = SUB_TAP_LINE.match(ln)
         if m:
-            cases.append((m.group(3), m.group(1) is None, "# SKIP" in m.group(4)))
+            cases.append((m.group(3), m.group(1) is None, "# SKIP" in m.group(4), msgs))
+            msgs = []
+            continue
+        if ln.startswith("# # "):
+            msgs.append(ln[4:].strip())
             continue
         m = SUB_PLAN.match(ln)
         if m:
@@ -243,14 +248,15 @@ def judge_boot(v, boot, results, tree, tmpdir, splat_detail):
         # a kselftest's own cases: each one is judged, and may skip only
         # where boots.ini says so (TNAME.CASE, or the whole test)
         subplan, cases = subs.get(tname, (None, []))
-        for case, cok, cskip in cases:
+        for case, cok, cskip, cmsgs in cases:
             cname = f"{tname}.{case}"
             if cskip and cok and not (boot.may_skip(cname) or boot.may_skip(tname)):
                 v.record(f"{name}: {cname}", False,
                          detail=[f"skipped, but boot '{name}' exists to run it "
                                  f"(boots.ini skips: {' '.join(boot.skips) or 'none'})"])
             else:
-                v.record(f"{name}: {cname}", cok, cskip)
+                # a failed case shows why (its last diagnostics) in CI's output
+                v.record(f"{name}: {cname}", cok, cskip, detail=cmsgs[-8:])
         if subplan is not None and subplan != len(cases):
             v.record(f"{name}: {tname} KTAP plan", False,
                      detail=[f"plan 1..{subplan} but {len(cases)} results (the test stopped early?)"])
