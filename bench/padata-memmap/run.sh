@@ -30,7 +30,9 @@ echo "nvdimm,rep,what,threads,boot_rep,pages,write_ns,job_ns,job_threads" > "$ou
 for rep in $(seq 1 "$REPEAT"); do
 	for size in $(bench_order "$rep" $SIZES); do
 		log=$out/logs/nv$size-$rep.log
-		dev="-machine nvdimm=on -object memory-backend-ram,id=nv0,size=$size"
+		# a sparse file in /dev/shm (QEMU creates and unlinks it): an
+		# anonymous 64G backend exceeds the host's overcommit limit
+		dev="-machine nvdimm=on -object memory-backend-file,id=nv0,size=$size,mem-path=/dev/shm,share=on"
 		dev+=" -device nvdimm,id=nvdimm0,memdev=nv0"
 		dev+=" -object memory-backend-ram,id=hp0,size=$DIMM -device pc-dimm,id=dimm0,memdev=hp0"
 		maxmem=$(( 62 + ${size%G} + ${DIMM%G} + 2 ))G

@@ -10,8 +10,10 @@
 # TCG); each bind is timed from user space (what a user waits for) and the
 # memmap init job from its padata_mt_job_end tracepoint (duration, threads).
 # online: every offline memory block is onlined (online_movable) and
-# offlined again, bench.reps= times per thread count, one write timed per
-# block, the job read from the tracepoint.
+# offlined again, once as a warm-up that is not reported (the first touch
+# of the blocks' memmap, in guest RAM, costs the host a fault per page),
+# then bench.reps= times per thread count, one write timed per block, the
+# job read from the tracepoint.
 #
 # Prints "BENCH what=pmem|online threads=T rep=R pages=N write_ns=W job_ns=J
 # job_threads=K" per bind or block, and "BENCH error ..." when something did
@@ -85,12 +87,14 @@ if [ -n "$blocks" ]; then
 			w=$(timed-write $M/$b/state online_movable) ||
 				{ echo "BENCH error could not online $b"; exit 1; }
 			set -- $(job memmap_init_hotplug)
-			echo "BENCH what=online threads=$t rep=$rep pages=$bpages write_ns=$w job_ns=${1:-none} job_threads=${2:-none}"
+			[ "$rep" = 0 ] ||
+				echo "BENCH what=online threads=$t rep=$rep pages=$bpages write_ns=$w job_ns=${1:-none} job_threads=${2:-none}"
 		done
 		for b in $blocks; do
 			put $M/$b/state offline || { echo "BENCH error could not offline $b"; exit 1; }
 		done
 	}
+	online 2 0
 	r=1
 	while [ $r -le "$REPS" ]; do
 		for t in $(order $r); do online "$t" $r; done
