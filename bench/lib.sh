@@ -20,6 +20,12 @@ median() { # numbers on stdin -> median ("nan" when there are none)
 		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+quantile() { # q numbers on stdin -> the q-quantile, nearest rank ("nan" when none)
+	sort -g | awk -v q="$1" '{ v[NR] = $1 } END {
+		if (NR == 0) { print "nan"; exit }
+		i = int(q * NR); if (i < q * NR) i++; if (i < 1) i = 1; print v[i] }'
+}
+
 ratio() { # a b [printf format] -> a / b ("nan" when b is 0 or missing)
 	awk -v a="$1" -v b="$2" -v f="${3:-%.3f}" \
 		'BEGIN { if (b + 0 > 0 && a != "" && a != "nan") printf f "\n", a / b; else print "nan" }'

@@ -16,6 +16,9 @@
 #
 #   REPEAT=N   boots per configuration (default 5); the median is reported
 #   SIZES="16G 64G"  THREADS="1 2"  OUT=DIR (default build/bench/deferred-init)
+#   KERNELS="LABEL=BZIMAGE ..."  kernels to boot in turn, e.g. the series
+#              against an earlier state of it (default: the guest kernel,
+#              labelled "guest")
 #
 # Output: OUT/{runs.csv,summary.csv,meta.txt,pages-per-ms.png}
 . "$(dirname "$0")/../lib.sh"
@@ -23,16 +26,22 @@
 REPEAT=${REPEAT:-5}
 SIZES=${SIZES:-"16G 64G"}
 THREADS=${THREADS:-"1 2"}
-bench_init deferred-init REPEAT SIZES THREADS
+KERNELS=${KERNELS:-guest=$IMAGES/guest/bzImage}
+bench_init deferred-init REPEAT SIZES THREADS KERNELS
 
 configs=()
-for mem in $SIZES; do for t in $THREADS; do configs+=("$mem:$t"); done; done
-echo "mem,threads_asked,rep,node,pages,ms,threads,pages_per_ms" > "$out/runs.csv"
+for kernel in $KERNELS; do
+	for mem in $SIZES; do for t in $THREADS; do configs+=("${kernel%%=*}:$mem:$t"); done; done
+done
+# kpath LABEL: the bzImage of a kernel label
+kpath() { local k; for k in $KERNELS; do [ "${k%%=*}" = "$1" ] && echo "${k#*=}"; done; }
+echo "mem,threads_asked,rep,node,pages,ms,threads,pages_per_ms,kernel" > "$out/runs.csv"
 for rep in $(seq 1 "$REPEAT"); do
 	for cfg in $(bench_order "$rep" "${configs[@]}"); do
-		mem=${cfg%:*}; t=${cfg#*:}
-		log=$out/logs/$mem-t$t-$rep.log
-		CFG=$cfg REP=$rep bench_boot bench-deferred-init "$log" "$mem" 600 \
+		label=${cfg%%:*}; mt=${cfg#*:}
+		mem=${mt%:*}; t=${mt#*:}
+		log=$out/logs/$label-$mem-t$t-$rep.log
+		BENCH_KERNEL=$(kpath "$label") CFG=$cfg REP=$rep bench_boot bench-deferred-init "$log" "$mem" 600 \
 			"deferred_init_threads=$t" || continue
 		sed -n 's/.*node \([0-9]*\) deferred pages initialised in \([0-9]*\)ms: \([0-9]*\) pages, \([0-9]*\) threads.*/\1 \2 \3 \4/p' "$log" |
 			sort -u > "$out/row.tmp"
@@ -40,39 +49,45 @@ for rep in $(seq 1 "$REPEAT"); do
 		while read -r node ms pages threads; do
 			bench_check "threads of node $node" "$t" "$threads" "$log"
 			ppm=$(ratio "$pages" "$ms" %.1f)
-			echo "$mem,$t,$rep,$node,$pages,$ms,$threads,$ppm" >> "$out/runs.csv"
-			printf '  %-4s threads=%s rep %s: %8s pages in %5s ms = %8s pages/ms\n' \
-				"$mem" "$threads" "$rep" "$pages" "$ms" "$ppm" >&2
+			echo "$mem,$t,$rep,$node,$pages,$ms,$threads,$ppm,$label" >> "$out/runs.csv"
+			printf '  %-8s %-4s threads=%s rep %s: %8s pages in %5s ms = %8s pages/ms\n' \
+				"$label" "$mem" "$threads" "$rep" "$pages" "$ms" "$ppm" >&2
 		done < "$out/row.tmp"
 	done
 done
 rm -f "$out/row.tmp"
 
-# Summary: median pages/ms per (mem, threads) and the 2-vs-1 ratio.
-echo "mem,threads,runs,median_ms,median_pages_per_ms,ratio_vs_1_thread" > "$out/summary.csv"
-printf '\n%-6s %-8s %5s %10s %14s %10s\n' memory threads runs "median ms" "pages/ms" "vs 1 thr"
+# Summary: median pages/ms per (kernel, mem, threads) and the 2-vs-1 ratio.
+echo "mem,threads,runs,median_ms,median_pages_per_ms,ratio_vs_1_thread,kernel" > "$out/summary.csv"
+printf '\n%-8s %-6s %-8s %5s %10s %14s %10s\n' kernel memory threads runs "median ms" "pages/ms" "vs 1 thr"
+for kernel in $KERNELS; do
+label=${kernel%%=*}
 for mem in $SIZES; do
 	base=""
 	for t in $THREADS; do
-		rows=$(awk -F, -v m="$mem" -v t="$t" '$1 == m && $7 == t' "$out/runs.csv")
+		rows=$(awk -F, -v m="$mem" -v t="$t" -v k="$label" '$1 == m && $7 == t && $9 == k' "$out/runs.csv")
 		n=$(echo "$rows" | grep -c . || true)
 		ms=$(echo "$rows" | cut -d, -f6 | median)
 		ppm=$(echo "$rows" | cut -d, -f8 | median)
 		[ -z "$base" ] && base=$ppm
 		r=$(ratio "$ppm" "$base" %.2f)
-		echo "$mem,$t,$n,$ms,$ppm,$r" >> "$out/summary.csv"
-		printf '%-6s %-8s %5s %10s %14s %9sx\n' "$mem" "$t" "$n" "$ms" "$ppm" "$r"
+		echo "$mem,$t,$n,$ms,$ppm,$r,$label" >> "$out/summary.csv"
+		printf '%-8s %-6s %-8s %5s %10s %14s %9sx\n' "$label" "$mem" "$t" "$n" "$ms" "$ppm" "$r"
 	done
+done
 done
 echo
 echo "raw runs: $out/runs.csv   summary: $out/summary.csv"
 
 if command -v gnuplot >/dev/null; then
 	plots=""
+	for kernel in $KERNELS; do
+	label=${kernel%%=*}
 	for t in $THREADS; do
-		awk -F, -v t="$t" 'NR > 1 && $2 == t { sub("G", "", $1); print $1, $5 }' \
-			"$out/summary.csv" > "$out/plot-t$t.dat"
-		plots+="${plots:+, }\"$out/plot-t$t.dat\" using 1:2 with linespoints lw 2 pt 7 title \"$t thread(s)\""
+		awk -F, -v t="$t" -v k="$label" 'NR > 1 && $2 == t && $7 == k { sub("G", "", $1); print $1, $5 }' \
+			"$out/summary.csv" > "$out/plot-$label-t$t.dat"
+		plots+="${plots:+, }\"$out/plot-$label-t$t.dat\" using 1:2 with linespoints lw 2 pt 7 title \"$label, $t thread(s)\""
+	done
 	done
 	if gnuplot <<GP
 set terminal pngcairo size 720,420 noenhanced
