@@ -5,7 +5,7 @@ S := scripts
 
 .PHONY: help demo test kunit selftest tree export export-check mail build \
 	build-test build-kasan initramfs check-series checkpatch deps \
-	bench-deferred-init bench-percpu-lazy bench-page-reporting bench-padata-memmap \
+	bench-deferred-init bench-percpu-lazy bench-page-reporting bench-padata-memmap bench-padata-latency \
 	bench-memalloc-reserve boot clean distclean
 
 help:
@@ -97,6 +97,10 @@ bench-page-reporting:
 ## bench-padata-memmap  memmap init of pmem (16 + 64 GiB) and of onlining, 1 vs 2 threads
 bench-padata-memmap:
 	@bench/padata-memmap/run.sh
+
+## bench-padata-latency  cyclictest latency while runtime padata jobs run
+bench-padata-latency:
+	@bench/padata-latency/run.sh
 
 ## bench-memalloc-reserve  SOCK_MEMALLOC reserves: normal-path cost; swap-over-NBD soak
 ##                      every bench: REPEAT=N repeats, OUT=dir output directory

@@ -5,7 +5,7 @@
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev ccache cpio xz-utils
       zstd rsync python3 python3-ply python3-git qemu-system-x86 qemu-utils busybox-static bash-static
-      gnuplot-nox kmod git perl)
+      gnuplot-nox kmod git perl rt-tests)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

@@ -16,6 +16,8 @@
 #
 #   REPEAT=N   boots per configuration (default 5); the median is reported
 #   SIZES="16G 64G"  THREADS="1 2"  OUT=DIR (default build/bench/deferred-init)
+#   SMP=N      vCPUs of the guest (default 2; SMP=1 THREADS=1 is the 1-vCPU
+#              guest)
 #   KERNELS="LABEL=BZIMAGE ..."  kernels to boot in turn, e.g. the series
 #              against an earlier state of it (default: the guest kernel,
 #              labelled "guest")
@@ -27,7 +29,8 @@ REPEAT=${REPEAT:-5}
 SIZES=${SIZES:-"16G 64G"}
 THREADS=${THREADS:-"1 2"}
 KERNELS=${KERNELS:-guest=$IMAGES/guest/bzImage}
-bench_init deferred-init REPEAT SIZES THREADS KERNELS
+SMP=${SMP:-2}
+bench_init deferred-init REPEAT SIZES THREADS KERNELS SMP
 
 configs=()
 for kernel in $KERNELS; do
@@ -41,7 +44,7 @@ for rep in $(seq 1 "$REPEAT"); do
 		label=${cfg%%:*}; mt=${cfg#*:}
 		mem=${mt%:*}; t=${mt#*:}
 		log=$out/logs/$label-$mem-t$t-$rep.log
-		BENCH_KERNEL=$(kpath "$label") CFG=$cfg REP=$rep bench_boot bench-deferred-init "$log" "$mem" 600 \
+		BENCH_KERNEL=$(kpath "$label") CFG=$cfg REP=$rep BENCH_QEMU="--smp $SMP" bench_boot bench-deferred-init "$log" "$mem" 600 \
 			"deferred_init_threads=$t" || continue
 		sed -n 's/.*node \([0-9]*\) deferred pages initialised in \([0-9]*\)ms: \([0-9]*\) pages, \([0-9]*\) threads.*/\1 \2 \3 \4/p' "$log" |
 			sort -u > "$out/row.tmp"
