@@ -21,6 +21,16 @@ REPEAT=1 OUT=$logs/deferred-init "$TOP/bench/deferred-init/run.sh" \
 sed -n '/^memory/,/^$/p' "$logs/deferred-init.out"
 
 echo
+echo "=== padata at run time: binding pmem and onlining memory on 1 vs 2 threads ==="
+echo "    (62 GiB guest, 2 vCPUs; a 16 GiB nvdimm bound as fsdax, a 4 GiB DIMM"
+echo "     onlined block by block; padata.mt_max_threads=1 vs 2; \"write\" is what"
+echo "     a user waits for; one boot: make bench-padata-memmap for medians)"
+REPEAT=1 REPS=2 SIZES=16G DIMM=4G OUT=$logs/padata-memmap \
+	"$TOP/bench/padata-memmap/run.sh" > "$logs/padata-memmap.out" 2>&1 ||
+	die "the padata-memmap part failed: $(tail -n 5 "$logs/padata-memmap.out")"
+sed -n '/^kernel /,/^meta:/p' "$logs/padata-memmap.out" | sed '$d'
+
+echo
 echo "=== Percpu units backed only for CPUs that have been online ==="
 echo "    (4 GiB guest, 2 CPUs online; 1000 memcgs; same kernel,"
 echo "     percpu_lazy_units=0 vs 1; one boot each: make bench-percpu-lazy for medians)"

@@ -75,7 +75,7 @@ list=$work/list
 	# it links, for bench/padata-latency; left out if not installed
 	if [ -x /usr/bin/cyclictest ]; then
 		echo "file /bin/cyclictest /usr/bin/cyclictest 755 0 0"
-		libs=$(ldd /usr/bin/cyclictest | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
+		libs=$({ ldd /usr/bin/cyclictest || true; } | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
 		for l in $libs; do dirname "$l"; done | sort -u | awk -F/ '{
 			p = ""; for (i = 2; i <= NF; i++) { p = p "/" $i; if (!(p in seen)) { seen[p] = 1; print "dir " p " 755 0 0" } } }'
 		for l in $libs; do echo "file $l $(readlink -f "$l") 755 0 0"; done

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Host side of guest-requested hotplug (scripts/qemu-run --hotplug).
 
-A guest test cannot reach QEMU's monitor, so it asks on its console, one
-request per line, and watches the guest for the result (blocks appearing
-under /sys/devices/system/memory, or going away):
+A guest test cannot reach QEMU's monitor, so it asks on a serial port of its
+own (ttyS1, which qemu-run writes to REQUEST_FILE; the kernel's console is
+on ttyS0, so no printk lands in the middle of a request), one request per
+line, and watches the guest for the result (blocks appearing under
+/sys/devices/system/memory, or going away):
 
     QMP-REQUEST dimm-add ID SIZE      object-add memory-backend-ram ID-mem
                                       of SIZE (QEMU syntax: 2G, 512M), then
@@ -13,19 +15,21 @@ under /sys/devices/system/memory, or going away):
                                       it), then object-del ID-mem
 
 Only these two are done; anything else is logged and ignored.  Every
-request and QMP's answer go to the agent's log, one "# qmp-agent: " line
-each, which qemu-run appends to the boot's log.
+request and QMP's answer go to AGENT_LOG, one "# qmp-agent: " line each,
+which qemu-run appends to the boot's log.  The agent exits when QEMU closes
+the QMP socket.
 
-usage: qmp-agent.py QMP_SOCKET CONSOLE_FILE AGENT_LOG
+usage: qmp-agent.py QMP_SOCKET REQUEST_FILE AGENT_LOG
 """
 import json
 import os
 import re
+import select
 import socket
 import sys
 import time
 
-REQ = re.compile(r"QMP-REQUEST (dimm-add|dimm-del) ([A-Za-z][A-Za-z0-9_]{0,15})(?: ([0-9]+[KMG]))?")
+REQ = re.compile(r"^QMP-REQUEST (dimm-add|dimm-del) ([A-Za-z][A-Za-z0-9_]{0,15})(?: ([0-9]+[KMG]))?$")
 UNITS = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 
 
@@ -91,7 +95,7 @@ class Qmp:
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
-    sock_path, console, agent_log = sys.argv[1:]
+    sock_path, requests, agent_log = sys.argv[1:]
     logf = open(agent_log, "a", buffering=1)
 
     def log(msg):
@@ -99,25 +103,37 @@ def main():
 
     qmp = Qmp(sock_path, log)
     log("connected")
-    while not os.path.exists(console):
-        time.sleep(0.1)
     pos = 0
     pending = b""
     while True:
-        with open(console, "rb") as f:
-            f.seek(pos)
-            data = f.read()
+        # QEMU gone (EOF on the monitor): nothing left to do
+        r, _, _ = select.select([qmp.sock], [], [], 0.1)
+        if r:
+            try:
+                msg = qmp.read()
+            except SystemExit:
+                log("QEMU closed the monitor")
+                return
+            if "event" in msg:
+                qmp.events.append(msg)
+        try:
+            with open(requests, "rb") as f:
+                f.seek(pos)
+                data = f.read()
+        except FileNotFoundError:
+            continue
         if not data:
-            time.sleep(0.1)
             continue
         pos += len(data)
         pending += data
         *lines, pending = pending.split(b"\n")
         for raw in lines:
-            m = REQ.search(raw.decode(errors="replace"))
+            line = raw.decode(errors="replace").strip()
+            if not line:
+                continue
+            m = REQ.match(line)
             if not m:
-                if b"QMP-REQUEST" in raw:
-                    log(f"ignored: {raw.decode(errors='replace').strip()}")
+                log(f"ignored: {line}")
                 continue
             op, dev, size = m.groups()
             log(f"request {op} {dev} {size or ''}".rstrip())

@@ -36,7 +36,7 @@ for rep in $(seq 1 "$REPEAT"); do
 	CFG=boot REP=$rep BENCH_DEV=$dev BENCH_QEMU="--maxmem $(( 4 + ${NVDIMM%G} + 2 ))G" \
 		bench_boot bench-padata-latency "$log" 4G "$tmo" \
 		"bench.reps=$REPS" "bench.seconds=$SECONDS_PER_RUN" || continue
-	grep -o 'BENCH load=.*' "$log" | while read -r _ line; do
+	{ grep -o 'BENCH load=.*' "$log" || true; } | while read -r _ line; do
 		echo "$rep,$(kv load "$line"),$(kv prio "$line"),$(kv rep "$line"),$(kv cpu "$line"),$(kv max_us "$line"),$(kv avg_us "$line"),$(kv binds "$line")"
 	done >> "$out/runs.csv"
 done

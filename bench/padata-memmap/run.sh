@@ -25,7 +25,8 @@
 # helper that started after the caller ran out of work); more, or none,
 # stops the run.
 #
-# Output: OUT/{runs.csv,summary.csv,meta.txt,logs/}
+# Output: OUT/{runs.csv,summary.csv,meta.txt,logs/}, and from plot.sh
+# OUT/online-by-block.{csv,png} (onlines by the block's place in its round)
 . "$(dirname "$0")/../lib.sh"
 
 REPEAT=${REPEAT:-1}
@@ -103,4 +104,5 @@ for what in pmem online; do
 	done
 done
 done
+"$(dirname "$0")/plot.sh" "$out"
 bench_finish

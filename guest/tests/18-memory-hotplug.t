@@ -1,8 +1,9 @@
 #!/bin/sh
 # DIMM hot-add, online, offline and hot-remove cycles, with
 # padata.mt_max_threads=1 and =2 in turn.  The guest asks the host on its
-# console ("QMP-REQUEST dimm-add|dimm-del ...", done by scripts/qmp-agent.py
-# through QEMU's monitor: qemu-run --hotplug) and checks what it sees:
+# second serial port, ttyS1 ("QMP-REQUEST dimm-add|dimm-del ...", done by
+# scripts/qmp-agent.py through QEMU's monitor: qemu-run --hotplug, which
+# also sets mmtest.hotplug=1) and checks what it sees:
 #  - the DIMM's memory blocks appear (offline: memhp_default_state=offline);
 #  - each block onlines (online_movable); its two onlining jobs, the memmap
 #    init and the freeing of its pages, report no error and at most the
@@ -16,9 +17,11 @@
 #    ACPI ejects it);
 #  - the blocks go away and MemTotal is what it was.
 # Over the 2-thread cycles, each job must have run on 2 threads at least
-# once.  Needs 2 online CPUs, memory blocks larger than a section (x86:
-# 64 GiB of boot memory or more) and the padata tracepoints; skips (4)
-# without them or without a host agent (no reply to the first request).
+# once.  With memory_hotplug.memmap_on_memory=1 on the command line, the
+# kernel must use it: the jobs free less than the DIMM.  Needs 2 online
+# CPUs, memory blocks larger than a section (x86: 64 GiB of boot memory or
+# more) and the padata tracepoints; skips (4) without them or without
+# mmtest.hotplug=1.
 . /tests/lib.sh
 P=/sys/module/padata/parameters/mt_max_threads
 M=/sys/devices/system/memory
@@ -28,6 +31,10 @@ SIZE=$(arg hotplug.size 4G)
 CYCLES=$(arg hotplug.cycles 4)
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
+
+[ "$(arg mmtest.hotplug 0)" = 1 ] ||
+	{ echo "SKIP: no host agent for hot-add (qemu-run --hotplug)"; exit 4; }
+[ -c /dev/ttyS1 ] || { echo "FAIL: no /dev/ttyS1 to ask the host on"; exit 1; }
 
 [ -e $P ] || { echo "SKIP: no $P (CONFIG_PADATA_MT_RUNTIME)"; exit 4; }
 [ "$(cpu_count "$(cat /sys/devices/system/cpu/online)")" -ge 2 ] ||
@@ -48,10 +55,17 @@ nblocks=$((sbytes / bs))
 p0=$(cat $P)
 mom=$(cat /sys/module/memory_hotplug/parameters/memmap_on_memory 2>/dev/null || echo N)
 echo "memory blocks of $((bs >> 20)) MiB, memmap_on_memory=$mom"
+case $(arg memory_hotplug.memmap_on_memory 0) in
+1|y|Y|force) mom_asked=1 ;;
+*) mom_asked=0 ;;
+esac
+[ $mom_asked = 0 ] || [ "$mom" != N ] ||
+	{ echo "FAIL: memory_hotplug.memmap_on_memory asked for, not enabled"; exit 1; }
 echo 1 > $TR/events/padata/padata_mt_job_end/enable
+trap 'put $P "$p0"; echo 0 > $TR/events/padata/padata_mt_job_end/enable' EXIT
 
 blocks() { ls -d $M/memory* | sed 's|.*/||' | sort; }
-request() { echo "QMP-REQUEST $*" > /dev/console; }
+request() { echo "QMP-REQUEST $*" > /dev/ttyS1; }
 # wait_blocks N S: until there are N memory blocks, at most S seconds; 1 if not
 wait_blocks() {
 	w=0
@@ -82,11 +96,7 @@ while [ $c -le "$CYCLES" ]; do
 	total0=$(meminfo MemTotal)
 	request dimm-add $id "$SIZE"
 	if ! wait_blocks $((n0 + nblocks)) 60; then
-		if [ $c = 1 ] && [ "$(blocks | wc -l)" = "$n0" ]; then
-			echo "SKIP: no new memory block 60 s after asking for a DIMM: no host agent (qemu-run --hotplug)?"
-			exit 4
-		fi
-		bad "cycle $c: $(($(blocks | wc -l) - n0)) of $nblocks blocks appeared"
+		bad "cycle $c: $(($(blocks | wc -l) - n0)) of $nblocks blocks appeared 60 s after asking for $id (see the qmp-agent lines)"
 		break
 	fi
 	new=$(blocks | grep -vxF "$before")
@@ -119,6 +129,8 @@ while [ $c -le "$CYCLES" ]; do
 	[ $grew = $freed_kb ] || bad "cycle $c: MemTotal grew by $grew kB, the jobs freed $freed_kb kB"
 	[ "$mom" != N ] || [ $freed_kb = $((sbytes >> 10)) ] ||
 		bad "cycle $c: the jobs freed $freed_kb kB of a $((sbytes >> 10)) kB DIMM"
+	[ $mom_asked = 0 ] || [ $freed_kb -lt $((sbytes >> 10)) ] ||
+		bad "cycle $c: memmap_on_memory, yet the jobs freed all $freed_kb kB of the DIMM"
 	if [ $how = offline ]; then
 		for b in $new; do
 			put $M/$b/state offline || bad "cycle $c: could not offline $b"
@@ -134,8 +146,6 @@ while [ $c -le "$CYCLES" ]; do
 	echo "cycle $c: $id ($SIZE, $nblocks blocks) added, onlined ($freed_kb kB freed), removed ($how first)"
 	c=$((c + 1))
 done
-put $P "$p0"
-echo 0 > $TR/events/padata/padata_mt_job_end/enable
 if [ "$CYCLES" -ge 2 ] && [ $fail = 0 ]; then
 	[ $two_memmap -gt 0 ] || bad "no memmap init job ran on 2 threads in the 2-thread cycles"
 	[ $two_free -gt 0 ] || bad "no freeing job ran on 2 threads in the 2-thread cycles"

@@ -22,30 +22,24 @@ SECS=$(arg bench.seconds 20)
 self=$0
 REPS=$(arg bench.reps 3)
 
-# bind_loop: bind and unbind until /tmp/stop exists; the count in /tmp/binds
-# (run as "$0 --bind-loop NAMESPACE REGION NICE", a process of its own that
-# renices itself: busybox has renice, not nice)
+# bind_loop: bind and unbind the pfn device until /tmp/stop exists; the
+# count in /tmp/binds (run as "$0 --bind-loop PFN_DEVICE NICE", a process of
+# its own that renices itself: busybox has renice, not nice)
 bind_loop() {
 	n=0
 	while [ ! -e /tmp/stop ]; do
-		seed=$(cat $ND/devices/$region/pfn_seed)
-		sd=$ND/devices/$seed
-		put "$sd/uuid" "$(cat /proc/sys/kernel/random/uuid)" && put "$sd/mode" pmem &&
-			put "$sd/align" 2097152 && put "$sd/namespace" "$ns" &&
-			put $ND/drivers/nd_pmem/bind "$seed" ||
-			{ echo "BENCH error could not bind $seed"; break; }
-		put "$sd/driver/unbind" "$seed"
-		put "$sd/namespace" ""
+		put $ND/drivers/nd_pmem/bind "$pfn" || { echo "BENCH error could not bind $pfn"; break; }
+		put $ND/devices/$pfn/driver/unbind "$pfn"
 		n=$((n + 1))
 	done
 	echo $n > /tmp/binds
 }
 
 if [ "${1:-}" = --bind-loop ]; then
-	ns=$2 region=$3
-	renice -n "$4" -p $$ >/dev/null || { echo "BENCH error renice $4"; exit 1; }
-	[ "$(awk '{ print $19 }' /proc/$$/stat)" = "$4" ] ||
-		{ echo "BENCH error the bind loop is not at nice $4"; exit 1; }
+	pfn=$2
+	renice -n "$3" -p $$ >/dev/null || { echo "BENCH error renice $3"; exit 1; }
+	[ "$(awk '{ print $19 }' /proc/$$/stat)" = "$3" ] ||
+		{ echo "BENCH error the bind loop is not at nice $3"; exit 1; }
 	bind_loop
 	exit 0
 fi
@@ -61,6 +55,11 @@ done
 region=$(basename "$(readlink -f "$ND/devices/$ns/..")")
 [ -e "$ND/devices/$ns/driver" ] && put "$ND/devices/$ns/driver/unbind" "$ns"
 ncpu=$(cpu_count "$(cat /sys/devices/system/cpu/online)")
+# one pfn device (fsdax, memmap on the device), bound and unbound by the loads
+pfn=$(cat $ND/devices/$region/pfn_seed)
+put "$ND/devices/$pfn/uuid" "$(cat /proc/sys/kernel/random/uuid)" &&
+	put "$ND/devices/$pfn/mode" pmem && put "$ND/devices/$pfn/align" 2097152 &&
+	put "$ND/devices/$pfn/namespace" "$ns" || { echo "BENCH error could not set up $pfn"; exit 1; }
 
 # run LOAD PRIO REP
 run() {
@@ -68,14 +67,18 @@ run() {
 	loader=""
 	case $1 in
 	idle) ;;
-	t1) put $P 1; "$self" --bind-loop "$ns" "$region" 0 & loader=$! ;;
-	t2) put $P 2; "$self" --bind-loop "$ns" "$region" 0 & loader=$! ;;
-	t2n19) put $P 2; "$self" --bind-loop "$ns" "$region" 19 & loader=$! ;;
+	t1) put $P 1; "$self" --bind-loop "$pfn" 0 & loader=$! ;;
+	t2) put $P 2; "$self" --bind-loop "$pfn" 0 & loader=$! ;;
+	t2n19) put $P 2; "$self" --bind-loop "$pfn" 19 & loader=$! ;;
 	esac
 	# first binds first: a run measures the load, not its start
 	[ -z "$loader" ] || sleep 1
-	cyclictest -q -m -a -t "$ncpu" -i 1000 -p "$2" -D "$SECS" > /tmp/ct 2>&1 ||
+	# -p alone makes SCHED_FIFO, even -p 0: name the policy
+	if [ "$2" = 0 ]; then pol="--policy=other"; else pol="--policy=fifo -p $2"; fi
+	cyclictest -q -m -a -t "$ncpu" -i 1000 $pol -D "$SECS" > /tmp/ct 2>&1 ||
 		echo "BENCH error cyclictest: $(tail -n1 /tmp/ct)"
+	[ "$(grep -c "^T:.* P: *$2 " /tmp/ct)" = "$ncpu" ] ||
+		echo "BENCH error cyclictest did not report $ncpu threads at priority $2: $(grep '^T:' /tmp/ct | head -n1)"
 	touch /tmp/stop
 	[ -z "$loader" ] || wait "$loader"
 	binds=$(cat /tmp/binds 2>/dev/null || echo 0)

@@ -31,13 +31,16 @@ REPS=$(arg bench.reps 5)
 [ -e $TR/events/padata/padata_mt_job_end ] || { echo "BENCH error no padata tracepoints"; exit 1; }
 echo 1 > $TR/events/padata/padata_mt_job_end/enable
 echo > $TR/trace
+rm -f /tmp/seen_*
 # job NAME: "ns threads" of the job NAME that ended since the last call for
 # NAME ("none none" if none did).  The trace is never cleared while the
 # bench runs: clearing it before a write made that write take 10-15 ms
 # longer under TCG, and the 2-thread writes as long as the 1-thread ones.
+# job runs in $(...), a subshell: the count seen so far is kept in a file.
 job() {
 	_n=$(grep -c "padata_mt_job_end: $1 " $TR/trace)
-	eval "_prev=\${seen_$1:-0}; seen_$1=$_n"
+	_prev=$(cat "/tmp/seen_$1" 2>/dev/null || echo 0)
+	echo "$_n" > "/tmp/seen_$1"
 	if [ "$_n" -le "$_prev" ]; then echo "none none"; return; fi
 	sed -n "s/.*padata_mt_job_end: $1 size=[0-9]* threads=\([0-9]*\) chunks=[0-9]* duration_ns=\([0-9]*\) error=0$/\2 \1/p" \
 		$TR/trace | tail -n1 | grep . || echo "none none"
