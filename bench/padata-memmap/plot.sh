@@ -29,11 +29,11 @@ for kt in $(awk -F, 'NR > 1 { print $1 ":" $2 }' "$csv" | sort -u); do
 	plots+=", \"$out/plot-$k-t$t.dat\" using 1:3 with linespoints lw 1 dt 2 pt 6 title \"$k, $t thread(s): jobs\""
 done
 if gnuplot <<GP
-set terminal pngcairo size 760,440 noenhanced
+set terminal pngcairo size 760,500 noenhanced
 set output "$out/online-by-block.png"
 set title "Onlining a 2 GiB block under QEMU TCG, by its position in the zone (medians)"
 set xlabel "block (1 = first onlined into the zone)"; set ylabel "ms"
-set key left top; set grid; set yrange [0:*]; set xtics 1
+set key below; set grid; set yrange [0:*]; set xtics 1
 plot $plots
 GP
 then echo "plot: $out/online-by-block.png"; else echo "plot failed (see above)"; fi

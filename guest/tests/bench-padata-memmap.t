@@ -34,8 +34,8 @@ echo > $TR/trace
 rm -f /tmp/seen_*
 # job NAME: "ns threads" of the job NAME that ended since the last call for
 # NAME ("none none" if none did).  The trace is never cleared while the
-# bench runs: clearing it before a write made that write take 10-15 ms
-# longer under TCG, and the 2-thread writes as long as the 1-thread ones.
+# bench runs: clearing it before a write made that write take 10-12 ms
+# longer under TCG (bench/padata-memmap/trace-clear.sh).
 # job runs in $(...), a subshell: the count seen so far is kept in a file.
 job() {
 	_n=$(grep -c "padata_mt_job_end: $1 " $TR/trace)
