@@ -28,7 +28,7 @@ echo "     a user waits for; one boot: make bench-padata-memmap for medians)"
 REPEAT=1 REPS=2 SIZES=16G DIMM=4G OUT=$logs/padata-memmap \
 	"$TOP/bench/padata-memmap/run.sh" > "$logs/padata-memmap.out" 2>&1 ||
 	die "the padata-memmap part failed: $(tail -n 5 "$logs/padata-memmap.out")"
-sed -n '/^kernel /,/^meta:/p' "$logs/padata-memmap.out" | sed '$d'
+sed -n '/^kernel /,/^meta:/p' "$logs/padata-memmap.out" | grep -v -e '^meta:' -e '^plot'
 
 echo
 echo "=== Percpu units backed only for CPUs that have been online ==="
