@@ -6,7 +6,7 @@ S := scripts
 .PHONY: help demo test kunit selftest tree export export-check mail build \
 	build-test build-kasan initramfs check-series checkpatch deps \
 	bench-deferred-init bench-percpu-lazy bench-page-reporting bench-padata-memmap bench-padata-latency \
-	bench-memalloc-reserve boot clean distclean
+	bench-memalloc-reserve bench-memmap-lazy boot clean distclean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -101,6 +101,10 @@ bench-padata-memmap:
 ## bench-padata-latency  cyclictest latency while runtime padata jobs run
 bench-padata-latency:
 	@bench/padata-latency/run.sh
+
+## bench-memmap-lazy   host memory and early-life cost, memmap_init=lazy vs eager, 2/16/64 GiB
+bench-memmap-lazy:
+	@bench/memmap-lazy/run.sh
 
 ## bench-memalloc-reserve  SOCK_MEMALLOC reserves: normal-path cost; swap-over-NBD soak
 ##                      every bench: REPEAT=N repeats, OUT=dir output directory

@@ -91,6 +91,9 @@ for n in $(echo "$nodes" | tr , '\n' | awk -F- '{ e = ($2 == "" ? $1 : $2); for 
 		echo "FAIL: node $n used $threads threads, expected $want (node cpus $cpus, cap '${cap:-none}')"
 		fail=1
 	fi
+	# memmap_init=lazy: what deferred init left uninitialised
+	lazy=$(dmesg | sed -n "s/.*memmap_lazy: node $n: \([0-9]*\) sections .* left uninitialised.*/\1/p")
+	[ -n "$lazy" ] && echo "node $n: $lazy sections left to memmap_init=lazy" && gp=$((gp + lazy * 32768))
 	total_kb=$(awk '/MemTotal/ { print $4 }' /sys/devices/system/node/node$n/meminfo)
 	kb=$(((pages + gp) * 4))
 	set -- $(top_zone_present "$n")

@@ -1,0 +1,131 @@
+#!/bin/bash
+# bench/memmap-lazy: what memmap_init=lazy saves the host, and what it costs
+# the guest, against memmap_init=eager on the same kernel, boots of the two
+# interleaved.
+#
+# Goals (issue 13):
+#   - guest memory the host backs after boot and 30 s idle: 2 GiB / 1 vCPU
+#     >= 25% lower lazy than eager; 16 GiB (2 nodes) >= 200 MB lower;
+#     64 GiB >= 900 MB lower
+#   - deferred init >= 10x shorter lazy at 64 GiB
+#   - faulting 75% of memory in a freshly booted guest: lazy/eager <= 1.10
+#     (2 and 16 GiB; 48 GiB would not fit this host), with the growth steps
+#     it took and the longest with interrupts off
+#
+# Guest RAM is a sparse file in /dev/shm (qemu-run --file-backed): what the
+# guest has touched is QEMU's RssShmem, read when the guest says "BENCH
+# sample" after bench.idle= seconds; VmRSS (which adds QEMU itself and TCG's
+# translation cache) is recorded beside it.
+#
+#   REPEAT=N   boots per configuration (default 5); medians are reported
+#   SIZES="2G 16G 64G"  MODES="eager lazy"  OUT=DIR (build/bench/memmap-lazy)
+#   IDLE=30    seconds idle before the sample
+#
+# Output: OUT/{runs.csv,summary.csv,meta.txt,host-memory.png}
+. "$(dirname "$0")/../lib.sh"
+
+REPEAT=${REPEAT:-5}
+SIZES=${SIZES:-"2G 16G 64G"}
+MODES=${MODES:-"eager lazy"}
+IDLE=${IDLE:-30}
+bench_init memmap-lazy REPEAT SIZES MODES IDLE
+
+# qemu-run options per size: the seed's dense-fleet guest at 2 GiB, two
+# nodes at 16 GiB, one big node at 64 GiB (75% of it does not fit the host:
+# no fault run there)
+size_args() {
+	case $1 in
+	2G) echo "--smp 1 --numa 1" ;;
+	16G) echo "--smp 2 --numa 2" ;;
+	*) echo "--smp 2 --numa 1" ;;
+	esac
+}
+size_fault() { case $1 in 2G|16G) echo 1 ;; *) echo 0 ;; esac; }
+
+mapfile -d '' -t common < <(python3 "$TOP/scripts/matrix.py" argv bench-memmap-lazy)
+[ ${#common[@]} -gt 0 ] || die "boots.ini: no section bench-memmap-lazy"
+
+configs=()
+for s in $SIZES; do for m in $MODES; do configs+=("$s:$m"); done; done
+bv() { sed -n "s/.*BENCH .*\\b$1=\\([0-9]*\\).*/\\1/p" "$2" | head -n1; }
+echo "size,mode,rep,deferred_ms,uninit_kb,shmem_kb,rss_kb,fault_ms,grow_sync,grow_atomic,grow_background,max_atomic_step_ns" \
+	> "$out/runs.csv"
+for rep in $(seq 1 "$REPEAT"); do
+	for cfg in $(bench_order "$rep" "${configs[@]}"); do
+		size=${cfg%%:*} mode=${cfg#*:}
+		log=$out/logs/$size-$mode-$rep.log pid=$out/qemu.pid
+		rm -f "$pid"
+		# shellcheck disable=SC2046
+		"$TOP/scripts/qemu-run" --log "$log" --pidfile "$pid" "${common[@]}" \
+			$(size_args "$size") --mem "$size" --timeout 1500 \
+			--append "memmap_init=$mode bench.idle=$IDLE bench.fault=$(size_fault "$size")" \
+			>/dev/null 2>&1 &
+		runner=$!
+		shmem="" rss=""
+		while kill -0 $runner 2>/dev/null; do
+			if cat "$log" "$log.serial" 2>/dev/null | grep -q 'BENCH sample' && [ -s "$pid" ]; then
+				read -r shmem rss < <(awk '$1 == "RssShmem:" { s = $2 } $1 == "VmRSS:" { r = $2 }
+					END { print s, r }' "/proc/$(cat "$pid")/status")
+				break
+			fi
+			sleep 1
+		done
+		rc=0; wait $runner || rc=$?
+		if [ $rc != 0 ] || [ -z "$shmem" ]; then
+			bench_fail "$cfg" "$rep" "exit $rc, sample '${shmem:-none}'" "$log"; continue
+		fi
+		got=$(sed -n 's/.*BENCH mode=\([a-z]*\).*/\1/p' "$log" | head -n1)
+		bench_check "mode" "$mode" "$got" "$log"
+		step=$(sed -n 's/.*BENCH debugfs .*max_atomic_step_ns \([0-9]*\).*/\1/p' "$log" | sort -n | tail -n1)
+		row="$size,$mode,$rep,$(bv deferred_ms "$log"),$(bv uninit_kb "$log"),$shmem,$rss"
+		row+=",$(bv fault_ms "$log"),$(bv grow_sync "$log"),$(bv grow_atomic "$log")"
+		row+=",$(bv grow_background "$log"),$step"
+		echo "$row" >> "$out/runs.csv"
+		printf '  %-4s %-5s rep %s: guest RAM %7s kB, VmRSS %7s kB, deferred init %5s ms, fault %6s ms\n' \
+			"$size" "$mode" "$rep" "$shmem" "$rss" "$(bv deferred_ms "$log")" "$(bv fault_ms "$log")" >&2
+	done
+done
+rm -f "$out/qemu.pid"
+
+col() { # size mode column -> median
+	awk -F, -v s="$1" -v m="$2" -v c="$3" 'NR > 1 && $1 == s && $2 == m && $c != "" { print $c }' \
+		"$out/runs.csv" | median
+}
+echo "size,runs,eager_shmem_kb,lazy_shmem_kb,saved_mb,saved_pct,eager_rss_kb,lazy_rss_kb,eager_deferred_ms,lazy_deferred_ms,deferred_speedup,eager_fault_ms,lazy_fault_ms,fault_ratio,lazy_grow_sync,lazy_grow_atomic,lazy_max_atomic_step_us" \
+	> "$out/summary.csv"
+printf '\n%-5s %5s %12s %12s %9s %7s %10s %10s %8s %10s\n' size runs "eager RAM kB" "lazy RAM kB" "saved MB" "saved" \
+	"defer e/l" "speedup" "fault l/e" "max step"
+for s in $SIZES; do
+	n=$(awk -F, -v s="$s" 'NR > 1 && $1 == s && $2 == "lazy"' "$out/runs.csv" | grep -c . || true)
+	es=$(col "$s" eager 6) ls=$(col "$s" lazy 6)
+	er=$(col "$s" eager 7) lr=$(col "$s" lazy 7)
+	ed=$(col "$s" eager 4) ld=$(col "$s" lazy 4)
+	ef=$(col "$s" eager 8) lf=$(col "$s" lazy 8)
+	gs=$(col "$s" lazy 9) ga=$(col "$s" lazy 10)
+	st=$(awk -F, -v s="$s" 'NR > 1 && $1 == s && $2 == "lazy" && $12 != "" { print $12 }' "$out/runs.csv" |
+		sort -n | tail -n1)
+	saved=$(awk -v a="$es" -v b="$ls" 'BEGIN { printf "%.1f", (a - b) / 1024 }')
+	pct=$(awk -v a="$es" -v b="$ls" 'BEGIN { if (a > 0) printf "%.1f", 100 * (a - b) / a; else print "nan" }')
+	sp=$(ratio "$ed" "$ld" %.1f)
+	fr=$(ratio "$lf" "$ef" %.3f)
+	stus=$(awk -v n="${st:-}" 'BEGIN { if (n != "") printf "%.0f", n / 1000; else print "nan" }')
+	echo "$s,$n,$es,$ls,$saved,$pct,$er,$lr,$ed,$ld,$sp,$ef,$lf,$fr,$gs,$ga,$stus" >> "$out/summary.csv"
+	printf '%-5s %5s %12s %12s %9s %6s%% %5s/%-5s %9sx %9s %8sus\n' "$s" "$n" "$es" "$ls" "$saved" "$pct" \
+		"$ed" "$ld" "$sp" "$fr" "$stus"
+done
+echo
+echo "raw runs: $out/runs.csv   summary: $out/summary.csv"
+
+if command -v gnuplot >/dev/null; then
+	awk -F, 'NR > 1 { printf "%s %s %s\n", $1, $3 / 1024, $4 / 1024 }' "$out/summary.csv" > "$out/plot.dat"
+	if gnuplot <<GP
+set terminal pngcairo size 720,420 noenhanced
+set output "$out/host-memory.png"
+set title "Guest RAM backed by the host after boot + ${IDLE}s idle (median of $REPEAT boots)"
+set ylabel "MiB"; set style data histogram; set style histogram cluster gap 1
+set style fill solid 0.8 border -1; set key left top; set grid ytics; set yrange [0:*]
+plot "$out/plot.dat" using 2:xtic(1) title "memmap_init=eager", "" using 3 title "memmap_init=lazy"
+GP
+	then echo "plot: $out/host-memory.png"; else echo "plot failed (see above)"; fi
+fi
+bench_finish
