@@ -6,7 +6,7 @@ S := scripts
 .PHONY: help demo test kunit selftest tree export export-check mail build \
 	build-test build-kasan initramfs check-series checkpatch deps \
 	bench-deferred-init bench-percpu-lazy bench-page-reporting bench-padata-memmap bench-padata-latency \
-	bench-memalloc-reserve bench-memmap-lazy boot clean distclean
+	bench-memalloc-reserve bench-memmap-lazy bench-dense-fleet boot clean distclean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -105,6 +105,10 @@ bench-padata-latency:
 ## bench-memmap-lazy   host memory and early-life cost, memmap_init=lazy vs eager, 2/16/64 GiB
 bench-memmap-lazy:
 	@bench/memmap-lazy/run.sh
+
+## bench-dense-fleet   the features together on a 2 GiB, 64-vCPU, 1000-memcg guest: on vs off
+bench-dense-fleet:
+	@bench/dense-fleet/run.sh
 
 ## bench-memalloc-reserve  SOCK_MEMALLOC reserves: normal-path cost; swap-over-NBD soak
 ##                      every bench: REPEAT=N repeats, OUT=dir output directory

@@ -74,5 +74,26 @@ wait "$runner" || die "boot failed, see $log"
 echo "QEMU RSS: peak $peak MB, last seen ${last_rss:-?} MB"
 
 echo
+echo "=== Struct pages initialised on demand after boot (memmap_init=lazy) ==="
+echo "    (2 GiB guest, 1 vCPU, the same kernel booted eager and lazy; guest RAM"
+echo "     the host backs after boot + 30 s idle; one boot each:"
+echo "     make bench-memmap-lazy for medians at 2, 16 and 64 GiB)"
+REPEAT=1 SIZES=2G OUT=$logs/memmap-lazy "$TOP/bench/memmap-lazy/run.sh" \
+	> "$logs/memmap-lazy.out" 2>&1 ||
+	die "the memmap-lazy part failed: $(tail -n 5 "$logs/memmap-lazy.out")"
+sed -n '/^size /,/^(pf:/p' "$logs/memmap-lazy.out"
+
+echo
+echo "=== All together: a dense-fleet guest, the series' features on vs off ==="
+echo "    (memmap_init=lazy, percpu_lazy_units=1, page_reporting.boundary=1 vs"
+echo "     eager, 0, 0; virtio-balloon reporting in both; one boot each:"
+echo "     make bench-dense-fleet for medians)"
+REPEAT=1 OUT=$logs/dense-fleet "$TOP/bench/dense-fleet/run.sh" \
+	> "$logs/dense-fleet.out" 2>&1 ||
+	die "the dense-fleet part failed: $(tail -n 5 "$logs/dense-fleet.out")"
+sed -n '/^dense-fleet guest/,/^host memory/p' "$logs/dense-fleet.out"
+
+echo
 echo "Logs: $logs/.  Benchmarks with repeats and medians: make bench-deferred-init,"
-echo "make bench-percpu-lazy, make bench-page-reporting"
+echo "make bench-percpu-lazy, make bench-page-reporting, make bench-memmap-lazy,"
+echo "make bench-dense-fleet"

@@ -3,11 +3,15 @@
 # took and left, then bench.idle= seconds idle (default 30) before
 # "BENCH sample", when the host reads QEMU's memory; bench.hold= seconds
 # (default 15) later, with bench.fault=1, the time to fault 75% of MemTotal
-# in 4 KiB pages, and the growth counters.  Prints "BENCH key=value" lines.
+# in 4 KiB pages, and the growth counters; then, with bench.pf=1 (default),
+# the page-fault microbenchmark (pf-bench 128 MB, 10 loops) before and
+# after "eager" is written to the state, and how long that write took (in
+# lazy mode: initialising everything left).  Prints "BENCH key=value" lines.
 . /tests/lib.sh
 IDLE=$(arg bench.idle 30)
 HOLD=$(arg bench.hold 15)
 FAULT=$(arg bench.fault 0)
+PF=$(arg bench.pf 1)
 ms_now() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 
 ms=0 pages=0
@@ -36,5 +40,16 @@ if [ "$FAULT" = 1 ]; then
 	echo "BENCH fault_mb=$mb fault_ms=$((t1 - t0))"
 	echo "BENCH grow_sync=$(( $(vm memmap_lazy_grow) - ${g0:-0} )) grow_atomic=$(( $(vm memmap_lazy_grow_atomic) - ${a0:-0} )) grow_background=$(( $(vm memmap_lazy_grow_background) - ${b0:-0} ))"
 	[ -r /sys/kernel/debug/memmap_lazy ] && sed 's/^/BENCH debugfs /' /sys/kernel/debug/memmap_lazy
+fi
+if [ "$PF" = 1 ]; then
+	# zero cost when off and once finished: the same faults with the
+	# state as booted (eager: never on; lazy: the key still on), then
+	# after writing "eager" (lazy: finishing turns the key off)
+	pf=$(pf-bench 128 10 | sed -n 's/.*ns_per_fault=\([0-9]*\).*/\1/p')
+	t0=$(ms_now)
+	echo eager > /sys/kernel/mm/memmap_lazy/state || echo "BENCH error: writing eager failed"
+	t1=$(ms_now)
+	pf2=$(pf-bench 128 10 | sed -n 's/.*ns_per_fault=\([0-9]*\).*/\1/p')
+	echo "BENCH finish_ms=$((t1 - t0)) pf_booted_ns=$pf pf_finished_ns=$pf2 state=$(cat /sys/kernel/mm/memmap_lazy/state)"
 fi
 exit 0
