@@ -94,6 +94,31 @@ bench_prepare() { # everything a bench boots: host tools, tree, guest kernel, in
 	"$TOP/scripts/mkinitramfs.sh"
 }
 
+# bench_boot_sample LOG COMMAND...: run COMMAND (qemu-run and its arguments,
+# maybe behind taskset), adding --log LOG and a pidfile; when the guest says
+# "BENCH sample" on its console, read QEMU's RssShmem and VmRSS (kB) into
+# $shmem and $rss (left empty if it never does); then wait for the guest.
+# Returns qemu-run's exit status.
+bench_boot_sample() {
+	local log=$1 pid=$out/qemu.pid runner rc=0
+	shift
+	rm -f "$pid"
+	shmem="" rss=""
+	"$@" --log "$log" --pidfile "$pid" >/dev/null 2>&1 &
+	runner=$!
+	while kill -0 $runner 2>/dev/null; do
+		if cat "$log" "$log.serial" 2>/dev/null | grep -q 'BENCH sample' && [ -s "$pid" ]; then
+			read -r shmem rss < <(awk '$1 == "RssShmem:" { s = $2 } $1 == "VmRSS:" { r = $2 }
+				END { print s, r }' "/proc/$(cat "$pid")/status")
+			break
+		fi
+		sleep 1
+	done
+	wait $runner || rc=$?
+	rm -f "$pid"
+	return $rc
+}
+
 # bench_fail CONFIG REP REASON LOG: record a boot that gave no figure.
 bench_fail() {
 	echo "$1,$2,$3,$4" >> "$out/failures.csv"

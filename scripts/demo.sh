@@ -11,33 +11,37 @@
 logs=$BUILD/demo
 mkdir -p "$logs"
 
+# demo_bench NAME SED-SCRIPT COMMAND...: run one bench script (its knobs as
+# variables before the call) into $logs/NAME.out and print the part of its
+# output that SED-SCRIPT selects; stop the demo if it fails.
+demo_bench() {
+	local name=$1 range=$2
+	shift 2
+	OUT=$logs/$name "$@" > "$logs/$name.out" 2>&1 ||
+		die "the $name part failed: $(tail -n 5 "$logs/$name.out")"
+	sed -n "$range" "$logs/$name.out"
+}
+
 echo
 echo "=== Deferred struct page init: pages, threads and time per node ==="
 echo "    (QEMU TCG, 2 vCPUs, one NUMA node; TCG is ~10-20x slower than hardware;"
 echo "     one boot each: make bench-deferred-init for medians)"
-REPEAT=1 OUT=$logs/deferred-init "$TOP/bench/deferred-init/run.sh" \
-	> "$logs/deferred-init.out" 2>&1 ||
-	die "the deferred-init part failed: $(tail -n 5 "$logs/deferred-init.out")"
-sed -n '/^memory/,/^$/p' "$logs/deferred-init.out"
+REPEAT=1 demo_bench deferred-init '/^memory/,/^$/p' "$TOP/bench/deferred-init/run.sh"
 
 echo
 echo "=== padata at run time: binding pmem and onlining memory on 1 vs 2 threads ==="
 echo "    (62 GiB guest, 2 vCPUs; a 16 GiB nvdimm bound as fsdax, a 4 GiB DIMM"
 echo "     onlined block by block; padata.mt_max_threads=1 vs 2; \"write\" is what"
 echo "     a user waits for; one boot: make bench-padata-memmap for medians)"
-REPEAT=1 REPS=2 SIZES=16G DIMM=4G OUT=$logs/padata-memmap \
-	"$TOP/bench/padata-memmap/run.sh" > "$logs/padata-memmap.out" 2>&1 ||
-	die "the padata-memmap part failed: $(tail -n 5 "$logs/padata-memmap.out")"
-sed -n '/^kernel /,/^meta:/p' "$logs/padata-memmap.out" | grep -v -e '^meta:' -e '^plot'
+REPEAT=1 REPS=2 SIZES=16G DIMM=4G demo_bench padata-memmap \
+	'/^kernel /,/^meta:/{/^meta:/d;/^plot/d;p}' "$TOP/bench/padata-memmap/run.sh"
 
 echo
 echo "=== Percpu units backed only for CPUs that have been online ==="
 echo "    (4 GiB guest, 2 CPUs online; 1000 memcgs; same kernel,"
 echo "     percpu_lazy_units=0 vs 1; one boot each: make bench-percpu-lazy for medians)"
-REPEAT=1 CONFIGS="2:0 64:0 64:1" ONLINES=1 OUT=$logs/percpu-lazy \
-	"$TOP/bench/percpu-lazy/run.sh" > "$logs/percpu-lazy.out" 2>&1 ||
-	die "the percpu-lazy part failed: $(tail -n 5 "$logs/percpu-lazy.out")"
-sed -n '/^possible/,/^$/p' "$logs/percpu-lazy.out"
+REPEAT=1 CONFIGS="2:0 64:0 64:1" ONLINES=1 demo_bench percpu-lazy '/^possible/,/^$/p' \
+	"$TOP/bench/percpu-lazy/run.sh"
 
 echo
 echo "=== Free page reporting: memory the guest frees goes back to the host ==="
@@ -78,20 +82,14 @@ echo "=== Struct pages initialised on demand after boot (memmap_init=lazy) ==="
 echo "    (2 GiB guest, 1 vCPU, the same kernel booted eager and lazy; guest RAM"
 echo "     the host backs after boot + 30 s idle; one boot each:"
 echo "     make bench-memmap-lazy for medians at 2, 16 and 64 GiB)"
-REPEAT=1 SIZES=2G OUT=$logs/memmap-lazy "$TOP/bench/memmap-lazy/run.sh" \
-	> "$logs/memmap-lazy.out" 2>&1 ||
-	die "the memmap-lazy part failed: $(tail -n 5 "$logs/memmap-lazy.out")"
-sed -n '/^size /,/^(pf:/p' "$logs/memmap-lazy.out"
+REPEAT=1 SIZES=2G demo_bench memmap-lazy '/^size /,/^(pf:/p' "$TOP/bench/memmap-lazy/run.sh"
 
 echo
 echo "=== All together: a dense-fleet guest, the series' features on vs off ==="
 echo "    (memmap_init=lazy, percpu_lazy_units=1, page_reporting.boundary=1 vs"
 echo "     eager, 0, 0; virtio-balloon reporting in both; one boot each:"
 echo "     make bench-dense-fleet for medians)"
-REPEAT=1 OUT=$logs/dense-fleet "$TOP/bench/dense-fleet/run.sh" \
-	> "$logs/dense-fleet.out" 2>&1 ||
-	die "the dense-fleet part failed: $(tail -n 5 "$logs/dense-fleet.out")"
-sed -n '/^dense-fleet guest/,/^host memory/p' "$logs/dense-fleet.out"
+REPEAT=1 demo_bench dense-fleet '/^dense-fleet guest/,/^host memory/p' "$TOP/bench/dense-fleet/run.sh"
 
 echo
 echo "Logs: $logs/.  Benchmarks with repeats and medians: make bench-deferred-init,"

@@ -38,22 +38,9 @@ bv() { sed -n "s/.*BENCH .*\\b$1=\\([0-9a-z-]*\\).*/\\1/p" "$2" | head -n1; }
 echo "mode,rep,shmem_kb,rss_kb,memtotal_kb,memfree_kb,memavail_kb,percpu_kb,uninit_kb" > "$out/runs.csv"
 for rep in $(seq 1 "$REPEAT"); do
 	for mode in $(bench_order "$rep" $MODES); do
-		log=$out/logs/$mode-$rep.log pid=$out/qemu.pid
-		rm -f "$pid"
-		"$TOP/scripts/qemu-run" --log "$log" --pidfile "$pid" "${common[@]}" \
-			--append "$(mode_args "$mode") bench.idle=$IDLE bench.memcgs=$MEMCGS" \
-			>/dev/null 2>&1 &
-		runner=$!
-		shmem="" rss=""
-		while kill -0 $runner 2>/dev/null; do
-			if cat "$log" "$log.serial" 2>/dev/null | grep -q 'BENCH sample' && [ -s "$pid" ]; then
-				read -r shmem rss < <(awk '$1 == "RssShmem:" { s = $2 } $1 == "VmRSS:" { r = $2 }
-					END { print s, r }' "/proc/$(cat "$pid")/status")
-				break
-			fi
-			sleep 1
-		done
-		rc=0; wait $runner || rc=$?
+		log=$out/logs/$mode-$rep.log rc=0
+		bench_boot_sample "$log" "$TOP/scripts/qemu-run" "${common[@]}" \
+			--append "$(mode_args "$mode") bench.idle=$IDLE bench.memcgs=$MEMCGS" || rc=$?
 		if [ $rc != 0 ] || [ -z "$shmem" ]; then
 			bench_fail "$mode" "$rep" "exit $rc, sample '${shmem:-none}'" "$log"; continue
 		fi
@@ -65,7 +52,6 @@ for rep in $(seq 1 "$REPEAT"); do
 			"$mode" "$rep" "$shmem" "$rss" "$(bv memfree_kb "$log")" "$(bv percpu_kb "$log")" >&2
 	done
 done
-rm -f "$out/qemu.pid"
 
 col() { # mode column -> median
 	awk -F, -v m="$1" -v c="$2" 'NR > 1 && $1 == m && $c != "" { print $c }' "$out/runs.csv" | median

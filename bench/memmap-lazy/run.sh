@@ -25,6 +25,11 @@
 #   REPEAT=N   boots per configuration (default 5); medians are reported
 #   SIZES="2G 16G 64G"  MODES="eager lazy"  OUT=DIR (build/bench/memmap-lazy)
 #   IDLE=30    seconds idle before the sample
+#   REPORT=DIR only print the tables again from DIR/runs.csv
+#   PIN=CPU    run QEMU on this host CPU only (taskset): under TCG a boot's
+#              speed depends on the host CPU its vCPU thread runs on
+#   WARM=0     1: fault in and free 90% of MemAvailable before the
+#              microbenchmark, so that it runs on memory the host backs
 #
 # Output: OUT/{runs.csv,summary.csv,meta.txt,host-memory.png}
 . "$(dirname "$0")/../lib.sh"
@@ -33,7 +38,15 @@ REPEAT=${REPEAT:-5}
 SIZES=${SIZES:-"2G 16G 64G"}
 MODES=${MODES:-"eager lazy"}
 IDLE=${IDLE:-30}
-bench_init memmap-lazy REPEAT SIZES MODES IDLE
+WARM=${WARM:-0}
+# REPORT=DIR: only print the tables again from DIR/runs.csv (no boots)
+if [ -n "${REPORT:-}" ]; then
+	out=$REPORT
+	[ -s "$out/runs.csv" ] || die "$out/runs.csv: no runs"
+else
+PIN=${PIN:-}
+bench_init memmap-lazy REPEAT SIZES MODES IDLE WARM PIN
+pin=(); [ -z "$PIN" ] || pin=(taskset -c "$PIN")
 
 # qemu-run options per size: the seed's dense-fleet guest at 2 GiB, two
 # nodes at 16 GiB, one big node at 64 GiB (75% of it does not fit the host:
@@ -58,24 +71,11 @@ echo "size,mode,rep,deferred_ms,uninit_kb,shmem_kb,rss_kb,fault_ms,grow_sync,gro
 for rep in $(seq 1 "$REPEAT"); do
 	for cfg in $(bench_order "$rep" "${configs[@]}"); do
 		size=${cfg%%:*} mode=${cfg#*:}
-		log=$out/logs/$size-$mode-$rep.log pid=$out/qemu.pid
-		rm -f "$pid"
+		log=$out/logs/$size-$mode-$rep.log rc=0
 		# shellcheck disable=SC2046
-		"$TOP/scripts/qemu-run" --log "$log" --pidfile "$pid" "${common[@]}" \
+		bench_boot_sample "$log" "${pin[@]}" "$TOP/scripts/qemu-run" "${common[@]}" \
 			$(size_args "$size") --mem "$size" --timeout 1500 \
-			--append "memmap_init=$mode bench.idle=$IDLE bench.fault=$(size_fault "$size")" \
-			>/dev/null 2>&1 &
-		runner=$!
-		shmem="" rss=""
-		while kill -0 $runner 2>/dev/null; do
-			if cat "$log" "$log.serial" 2>/dev/null | grep -q 'BENCH sample' && [ -s "$pid" ]; then
-				read -r shmem rss < <(awk '$1 == "RssShmem:" { s = $2 } $1 == "VmRSS:" { r = $2 }
-					END { print s, r }' "/proc/$(cat "$pid")/status")
-				break
-			fi
-			sleep 1
-		done
-		rc=0; wait $runner || rc=$?
+			--append "memmap_init=$mode bench.idle=$IDLE bench.fault=$(size_fault "$size") bench.warm=$WARM" || rc=$?
 		if [ $rc != 0 ] || [ -z "$shmem" ]; then
 			bench_fail "$cfg" "$rep" "exit $rc, sample '${shmem:-none}'" "$log"; continue
 		fi
@@ -92,7 +92,7 @@ for rep in $(seq 1 "$REPEAT"); do
 			"$(bv pf_booted_ns "$log")" "$(bv pf_finished_ns "$log")" >&2
 	done
 done
-rm -f "$out/qemu.pid"
+fi
 
 col() { # size mode column -> median
 	awk -F, -v s="$1" -v m="$2" -v c="$3" 'NR > 1 && $1 == s && $2 == m && $c != "" { print $c }' \
@@ -146,4 +146,4 @@ plot "$out/plot.dat" using 2:xtic(1) title "memmap_init=eager", "" using 3 title
 GP
 	then echo "plot: $out/host-memory.png"; else echo "plot failed (see above)"; fi
 fi
-bench_finish
+[ -n "${REPORT:-}" ] || bench_finish
