@@ -8,9 +8,8 @@
 # after "eager" is written to the state, and how long that write took (in
 # lazy mode: initialising everything left).  With bench.warm=1, 90% of
 # MemAvailable is faulted in and freed first, so that the microbenchmark
-# runs on memory the host already backs: a first touch of guest memory
-# costs a host page fault, and where the allocator happens to hand out
-# memory the guest never used, that cost, not the kernel's, dominates.
+# runs on memory the host already backs (a first touch of guest memory
+# costs the host a page fault).
 # Prints "BENCH key=value" lines.
 . /tests/lib.sh
 IDLE=$(arg bench.idle 30)
