@@ -44,8 +44,10 @@ for rep in $(seq 1 "$REPEAT"); do
 		if [ $rc != 0 ] || [ -z "$shmem" ]; then
 			bench_fail "$mode" "$rep" "exit $rc, sample '${shmem:-none}'" "$log"; continue
 		fi
-		want=eager; [ "$mode" = on ] && want=lazy
-		bench_check "memmap_init" "$want" "$(bv memmap "$log")" "$log"
+		# each feature must be in the state asked for
+		got=$(sed -n 's/.*BENCH memmap=\([a-z]*\) percpu_lazy=\([0-9a-z]*\) boundary=\([A-Za-z]*\).*/\1 \2 \3/p' "$log" | head -n1)
+		want="eager 0 N"; [ "$mode" = on ] && want="lazy 1 Y"
+		bench_check "memmap_init, percpu_lazy_units, page_reporting.boundary" "$want" "$got" "$log"
 		echo "$mode,$rep,$shmem,$rss,$(bv memtotal_kb "$log"),$(bv memfree_kb "$log"),$(bv memavail_kb "$log"),$(bv percpu_kb "$log"),$(bv uninit_kb "$log")" \
 			>> "$out/runs.csv"
 		printf '  %-3s rep %s: guest RAM %7s kB, VmRSS %7s kB, MemFree %7s kB, Percpu %6s kB\n' \
