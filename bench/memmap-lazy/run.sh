@@ -67,7 +67,7 @@ else
 	configs=()
 	for s in $SIZES; do for m in $MODES; do configs+=("$s:$m"); done; done
 	bv() { sed -n "s/.*BENCH .*\\b$1=\\([0-9]*\\).*/\\1/p" "$2" | head -n1; }
-	echo "size,mode,rep,deferred_ms,uninit_kb,shmem_kb,rss_kb,fault_ms,grow_sync,grow_atomic,grow_background,max_atomic_step_ns,init_ms,finish_ms,pf_booted_ns,pf_finished_ns" \
+	echo "size,mode,rep,deferred_ms,uninit_kb,shmem_kb,rss_kb,fault_ms,grow_sync,grow_atomic,grow_background,max_atomic_step_ns,init_ms,finish_ms,pf_booted_ns,pf_finished_ns,max_step_ns" \
 		> "$out/runs.csv"
 	for rep in $(seq 1 "$REPEAT"); do
 		for cfg in $(bench_order "$rep" "${configs[@]}"); do
@@ -83,10 +83,12 @@ else
 			got=$(sed -n 's/.*BENCH mode=\([a-z]*\).*/\1/p' "$log" | head -n1)
 			bench_check "mode" "$mode" "$got" "$log"
 			step=$(sed -n 's/.*BENCH debugfs .*max_atomic_step_ns \([0-9]*\).*/\1/p' "$log" | sort -n | tail -n1)
+			# the longest step in any context, of all nodes
+			anystep=$(sed -n 's/.*BENCH debugfs .* max_step_ns \([0-9]*\).*/\1/p' "$log" | sort -n | tail -n1)
 			row="$size,$mode,$rep,$(bv deferred_ms "$log"),$(bv uninit_kb "$log"),$shmem,$rss"
 			row+=",$(bv fault_ms "$log"),$(bv grow_sync "$log"),$(bv grow_atomic "$log")"
 			row+=",$(bv grow_background "$log"),$step,$(bv init_ms "$log"),$(bv finish_ms "$log")"
-			row+=",$(bv pf_booted_ns "$log"),$(bv pf_finished_ns "$log")"
+			row+=",$(bv pf_booted_ns "$log"),$(bv pf_finished_ns "$log"),$anystep"
 			echo "$row" >> "$out/runs.csv"
 			printf '  %-4s %-5s rep %s: guest RAM %7s kB, VmRSS %7s kB, deferred init %5s ms, fault %6s ms, pf %s/%s ns\n' \
 				"$size" "$mode" "$rep" "$shmem" "$rss" "$(bv deferred_ms "$log")" "$(bv fault_ms "$log")" \
@@ -99,10 +101,10 @@ col() { # size mode column -> median
 	awk -F, -v s="$1" -v m="$2" -v c="$3" 'NR > 1 && $1 == s && $2 == m && $c != "" { print $c }' \
 		"$out/runs.csv" | median
 }
-echo "size,runs,eager_shmem_kb,lazy_shmem_kb,saved_mb,saved_pct,eager_rss_kb,lazy_rss_kb,eager_deferred_ms,lazy_deferred_ms,deferred_speedup,eager_fault_ms,lazy_fault_ms,fault_ratio,lazy_grow_sync,lazy_grow_atomic,lazy_max_atomic_step_us,eager_init_ms,lazy_init_ms,lazy_finish_ms,eager_pf_booted_ns,lazy_pf_booted_ns,eager_pf_finished_ns,lazy_pf_finished_ns,pf_booted_ratio,pf_finished_ratio" \
+echo "size,runs,eager_shmem_kb,lazy_shmem_kb,saved_mb,saved_pct,eager_rss_kb,lazy_rss_kb,eager_deferred_ms,lazy_deferred_ms,deferred_speedup,eager_fault_ms,lazy_fault_ms,fault_ratio,lazy_grow_sync,lazy_grow_atomic,lazy_max_atomic_step_us,eager_init_ms,lazy_init_ms,lazy_finish_ms,eager_pf_booted_ns,lazy_pf_booted_ns,eager_pf_finished_ns,lazy_pf_finished_ns,pf_booted_ratio,pf_finished_ratio,lazy_max_step_us,lazy_median_max_step_us" \
 	> "$out/summary.csv"
-printf '\n%-5s %5s %12s %12s %9s %7s %10s %10s %8s %10s\n' size runs "eager RAM kB" "lazy RAM kB" "saved MB" "saved" \
-	"defer e/l" "speedup" "fault l/e" "max step"
+printf '\n%-5s %5s %12s %12s %9s %7s %10s %10s %8s %10s %s\n' size runs "eager RAM kB" "lazy RAM kB" "saved MB" "saved" \
+	"defer e/l" "speedup" "fault l/e" "irqs-off" "any step med/max"
 for s in $SIZES; do
 	n=$(awk -F, -v s="$s" 'NR > 1 && $1 == s && $2 == "lazy"' "$out/runs.csv" | grep -c . || true)
 	es=$(col "$s" eager 6) ls=$(col "$s" lazy 6)
@@ -117,14 +119,20 @@ for s in $SIZES; do
 	sp=$(ratio "$ed" "$ld" %.1f)
 	fr=$(ratio "$lf" "$ef" %.3f)
 	stus=$(awk -v n="${st:-}" 'BEGIN { if (n != "") printf "%.0f", n / 1000; else print "nan" }')
+	# each boot's longest step in any context: the worst and the median
+	an=$(awk -F, -v s="$s" 'NR > 1 && $1 == s && $2 == "lazy" && $17 != "" { print $17 }' "$out/runs.csv" |
+		sort -n | tail -n1)
+	anus=$(awk -v n="${an:-}" 'BEGIN { if (n != "") printf "%.0f", n / 1000; else print "nan" }')
+	amed=$(col "$s" lazy 17)
+	amedus=$(awk -v n="${amed:-}" 'BEGIN { if (n != "" && n != "nan") printf "%.0f", n / 1000; else print "nan" }')
 	ei=$(col "$s" eager 13) li=$(col "$s" lazy 13) lfin=$(col "$s" lazy 14)
 	epb=$(col "$s" eager 15) lpb=$(col "$s" lazy 15)
 	epf=$(col "$s" eager 16) lpf=$(col "$s" lazy 16)
 	pbr=$(ratio "$lpb" "$epb" %.3f) pfr=$(ratio "$lpf" "$epf" %.3f)
-	echo "$s,$n,$es,$ls,$saved,$pct,$er,$lr,$ed,$ld,$sp,$ef,$lf,$fr,$gs,$ga,$stus,$ei,$li,$lfin,$epb,$lpb,$epf,$lpf,$pbr,$pfr" \
+	echo "$s,$n,$es,$ls,$saved,$pct,$er,$lr,$ed,$ld,$sp,$ef,$lf,$fr,$gs,$ga,$stus,$ei,$li,$lfin,$epb,$lpb,$epf,$lpf,$pbr,$pfr,$anus,$amedus" \
 		>> "$out/summary.csv"
-	printf '%-5s %5s %12s %12s %9s %6s%% %5s/%-5s %9sx %9s %8sus\n' "$s" "$n" "$es" "$ls" "$saved" "$pct" \
-		"$ed" "$ld" "$sp" "$fr" "$stus"
+	printf '%-5s %5s %12s %12s %9s %6s%% %5s/%-5s %9sx %9s %8sus %s/%sus\n' "$s" "$n" "$es" "$ls" "$saved" \
+		"$pct" "$ed" "$ld" "$sp" "$fr" "$stus" "$amedus" "$anus"
 done
 printf '\n%-5s %13s %13s %10s %15s %15s %9s %9s\n' size "init ms e/l" "finish ms" "" "pf booted e/l" \
 	"pf finished e/l" "l/e" "l/e fin"

@@ -44,7 +44,7 @@ if [ "$FAULT" = 1 ]; then
 	t1=$(ms_now)
 	echo "BENCH fault_mb=$mb fault_ms=$((t1 - t0))"
 	echo "BENCH grow_sync=$(( $(vm memmap_lazy_grow) - ${g0:-0} )) grow_atomic=$(( $(vm memmap_lazy_grow_atomic) - ${a0:-0} )) grow_background=$(( $(vm memmap_lazy_grow_background) - ${b0:-0} ))"
-	[ -r /sys/kernel/debug/memmap_lazy ] && sed 's/^/BENCH debugfs /' /sys/kernel/debug/memmap_lazy
+	[ -r /sys/kernel/debug/memmap_lazy/stats ] && sed 's/^/BENCH debugfs /' /sys/kernel/debug/memmap_lazy/stats
 fi
 if [ "$WARM" = 1 ]; then
 	mb=$(($(meminfo MemAvailable) * 9 / 10 / 1024))
