@@ -10,6 +10,9 @@
 # MemAvailable is faulted in and freed first, so that the microbenchmark
 # runs on memory the host already backs (a first touch of guest memory
 # costs the host a page fault).
+# With bench.marks=1 (bench/memmap-lazy/pf-diag.sh), "BENCH mark NAME" on
+# the console before and after each microbenchmark, each followed by a
+# pause in which the host reads how much guest RAM it backs.
 # Prints "BENCH key=value" lines.
 . /tests/lib.sh
 IDLE=$(arg bench.idle 30)
@@ -17,6 +20,12 @@ HOLD=$(arg bench.hold 15)
 FAULT=$(arg bench.fault 0)
 PF=$(arg bench.pf 1)
 WARM=$(arg bench.warm 0)
+MARKS=$(arg bench.marks 0)
+mark() { # NAME: let the host read its memory figures now
+	[ "$MARKS" = 1 ] || return 0
+	echo "BENCH mark $1" > /dev/console
+	sleep 3
+}
 ms_now() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 
 ms=0 pages=0
@@ -54,12 +63,33 @@ fi
 if [ "$PF" = 1 ]; then
 	# zero cost when off and once finished: the same faults with the
 	# state as booted (eager: never on; lazy: the key still on), then
-	# after writing "eager" (lazy: finishing turns the key off)
-	pf=$(pf-bench 128 10 | sed -n 's/.*ns_per_fault=\([0-9]*\).*/\1/p')
+	# after writing "eager" (lazy: finishing turns the key off).  The
+	# whole pf-bench line (median, fastest and slowest loop) is printed
+	# too; after finishing it runs twice
+	mark pf_booted_start
+	out=$(pf-bench 128 10)
+	mark pf_booted_end
+	pf=$(echo "$out" | sed -n 's/.*ns_per_fault=\([0-9]*\).*/\1/p')
+	echo "BENCH pf_booted: $out"
 	t0=$(ms_now)
 	echo eager > /sys/kernel/mm/memmap_lazy/state || echo "BENCH error: writing eager failed"
 	t1=$(ms_now)
-	pf2=$(pf-bench 128 10 | sed -n 's/.*ns_per_fault=\([0-9]*\).*/\1/p')
+	mark pf_finished_start
+	out=$(pf-bench 128 10)
+	mark pf_finished_end
+	pf2=$(echo "$out" | sed -n 's/.*ns_per_fault=\([0-9]*\).*/\1/p')
+	echo "BENCH pf_finished: $out"
+	out=$(pf-bench 128 10)
+	mark pf_again_end
+	echo "BENCH pf_finished_again: $out"
 	echo "BENCH finish_ms=$((t1 - t0)) pf_booted_ns=$pf pf_finished_ns=$pf2 state=$(cat /sys/kernel/mm/memmap_lazy/state)"
+	# what sizes the allocator's per-CPU lists and reclaim: each populated
+	# zone's managed pages, watermarks and its CPUs' pcp high and batch
+	awk 'function out() { if (z != "" && man > 0) printf "%s", buf }
+		$1 == "Node" { out(); z = $2 "/" $4; buf = ""; man = 0 }
+		$1 == "managed" { man = $2 }
+		$1 == "managed" || $1 == "min" || $1 == "low" || $1 == "high:" ||
+		$1 == "batch:" || ($1 == "high" && NF == 2) { buf = buf z " " $1 " " $2 "\n" }
+		END { out() }' /proc/zoneinfo | sed 's/^/BENCH zoneinfo /'
 fi
 exit 0
