@@ -13,6 +13,8 @@
 # With bench.marks=1 (bench/memmap-lazy/pf-diag.sh), "BENCH mark NAME" on
 # the console before and after each microbenchmark, each followed by a
 # pause in which the host reads how much guest RAM it backs.
+# Under QEMU -icount (bench ICOUNT=) the guest's clock counts instructions:
+# the same figures are then counts, not times.
 # Prints "BENCH key=value" lines.
 . /tests/lib.sh
 IDLE=$(arg bench.idle 30)
@@ -27,6 +29,16 @@ mark() { # NAME: let the host read its memory figures now
 	sleep 3
 }
 ms_now() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+# CLOCK_MONOTONIC in us (/proc/uptime has 10 ms steps; busybox date no %N)
+us_now() { awk '$1 == "now" { printf "%.0f\n", $3 / 1000; exit }' /proc/timer_list; }
+# "sync_ns atomic_ns background_ns" summed over nodes (0 0 0 when eager)
+grow_ns() {
+	awk '{ for (i = 1; i < NF; i++) {
+		if ($i == "sync_ns") s += $(i + 1)
+		if ($i == "atomic_ns") a += $(i + 1)
+		if ($i == "background_ns") b += $(i + 1) } }
+		END { printf "%.0f %.0f %.0f\n", s, a, b }' /sys/kernel/debug/memmap_lazy/stats 2>/dev/null || echo "0 0 0"
+}
 
 ms=0 pages=0
 for l in $(dmesg | sed -n 's/.*node [0-9]* deferred pages initialised in \([0-9]*\)ms: \([0-9]*\) pages.*/\1:\2/p'); do
@@ -48,11 +60,17 @@ sleep "$HOLD"
 if [ "$FAULT" = 1 ]; then
 	mb=$(($(meminfo MemTotal) * 3 / 4 / 1024))
 	g0=$(vm memmap_lazy_grow) a0=$(vm memmap_lazy_grow_atomic) b0=$(vm memmap_lazy_grow_background)
-	t0=$(ms_now)
+	n0=$(grow_ns)
+	t0=$(us_now)
 	/kselftest/mm/page_reporting_fill "$mb" > /dev/null || echo "BENCH error: filling $mb MB failed"
-	t1=$(ms_now)
-	echo "BENCH fault_mb=$mb fault_ms=$((t1 - t0))"
+	t1=$(us_now)
+	n1=$(grow_ns)
+	echo "BENCH fault_mb=$mb fault_ms=$(((t1 - t0) / 1000)) fault_us=$((t1 - t0))"
 	echo "BENCH grow_sync=$(( $(vm memmap_lazy_grow) - ${g0:-0} )) grow_atomic=$(( $(vm memmap_lazy_grow_atomic) - ${a0:-0} )) grow_background=$(( $(vm memmap_lazy_grow_background) - ${b0:-0} ))"
+	# the time growth took during the fill, all nodes: for the faults
+	# that waited for it, and in the work item (which, on one vCPU, took
+	# the CPU from the fill)
+	echo "$n0 $n1" | awk '{ printf "BENCH grow_sync_us=%.0f grow_background_us=%.0f\n", ($4 - $1) / 1000, ($6 - $3) / 1000 }'
 	[ -r /sys/kernel/debug/memmap_lazy/stats ] && sed 's/^/BENCH debugfs /' /sys/kernel/debug/memmap_lazy/stats
 fi
 if [ "$WARM" = 1 ]; then
