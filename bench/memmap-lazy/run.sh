@@ -219,9 +219,38 @@ if [ -n "$isizes" ]; then
 	echo " item; l/e above 1 beyond it is what else lazy mode executed; spread: of all the pf figures)"
 	echo
 fi
+# MemTotal and each zone's managed pages and watermarks as booted, eager
+# against lazy: lazy mode counts what it leaves uninitialised as managed
+# and free, so they must be the same (logs of this run; none with REPORT=
+# on runs without the zoneinfo_boot lines)
+printf '%-5s %s\n' size "MemTotal, managed pages and watermarks as booted, lazy vs eager"
+seen=""
+for s in $SIZES $ICOUNT_SIZES; do
+	case " $seen " in *" $s "*) continue ;; esac
+	seen="$seen $s"
+	for m in eager lazy; do
+		for f in "$out"/logs/"$s-$m"-*.log; do
+			[ -f "$f" ] || continue
+			grep -q 'BENCH zoneinfo_boot' "$f" || continue
+			{ sed -n 's/.*BENCH memtotal_kb=\([0-9]*\).*/MemTotal \1/p' "$f"
+			  sed -n 's/.*BENCH zoneinfo_boot \([^ ]*\) \(managed\|min\|low\|high\) \([0-9]*\)$/\1 \2 \3/p' "$f"
+			} | md5sum | cut -c1-12
+		done | sort | uniq -c | sed "s/^ */$m /"
+	done > "$out/wmark-$s.txt"
+	ne=$(grep -c '^eager' "$out/wmark-$s.txt" || true) nl=$(grep -c '^lazy' "$out/wmark-$s.txt" || true)
+	if [ "$ne" = 0 ] || [ "$nl" = 0 ]; then
+		printf '%-5s %s\n' "$s" "no figures"
+	elif [ "$(awk '{ print $3 }' "$out/wmark-$s.txt" | sort -u | wc -l)" = 1 ]; then
+		printf '%-5s %s\n' "$s" "equal in all $(awk '{ n += $2 } END { print n }' "$out/wmark-$s.txt") boots"
+	else
+		printf '%-5s %s\n' "$s" "DIFFERENT: $(tr '\n' ';' < "$out/wmark-$s.txt") (logs: BENCH zoneinfo_boot)"
+	fi
+done
+echo
 echo "raw runs: $out/runs.csv   summary: $out/summary.csv $out/icount.csv"
 
-if command -v gnuplot >/dev/null; then
+# the plot: wall-clock boots' guest RAM (none with REPEAT=0)
+if command -v gnuplot >/dev/null && awk -F, 'NR > 1 && $3 != "nan" { f = 1 } END { exit !f }' "$out/summary.csv"; then
 	awk -F, 'NR > 1 { printf "%s %s %s\n", $1, $3 / 1024, $4 / 1024 }' "$out/summary.csv" > "$out/plot.dat"
 	if gnuplot <<GP
 set terminal pngcairo size 720,420 noenhanced

@@ -31,6 +31,17 @@ mark() { # NAME: let the host read its memory figures now
 ms_now() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 # CLOCK_MONOTONIC in us (/proc/uptime has 10 ms steps; busybox date no %N)
 us_now() { awk '$1 == "now" { printf "%.0f\n", $3 / 1000; exit }' /proc/timer_list; }
+# PREFIX: what sizes the allocator's per-CPU lists and reclaim, each
+# populated zone's managed pages, watermarks and its CPUs' pcp high and
+# batch, a line each
+zoneinfo() {
+	awk 'function out() { if (z != "" && man > 0) printf "%s", buf }
+		$1 == "Node" { out(); z = $2 "/" $4; buf = ""; man = 0 }
+		$1 == "managed" { man = $2 }
+		$1 == "managed" || $1 == "min" || $1 == "low" || $1 == "high:" ||
+		$1 == "batch:" || ($1 == "high" && NF == 2) { buf = buf z " " $1 " " $2 "\n" }
+		END { out() }' /proc/zoneinfo | sed "s|^|$1 |"
+}
 # "sync_ns atomic_ns background_ns" summed over nodes (0 0 0 when eager)
 grow_ns() {
 	awk '{ for (i = 1; i < NF; i++) {
@@ -49,6 +60,8 @@ done
 echo "BENCH deferred_ms=$ms deferred_pages=$pages"
 echo "BENCH mode=$(cat /sys/kernel/mm/memmap_lazy/state 2>/dev/null || echo none)"
 echo "BENCH memtotal_kb=$(meminfo MemTotal) uninit_kb=$(meminfo MemmapUninit)"
+# as booted: what lazy mode must leave as an eager boot has it
+zoneinfo "BENCH zoneinfo_boot"
 echo "BENCH init_ms=$(ms_now)"
 sleep "$IDLE"
 echo "BENCH uninit_idle_kb=$(meminfo MemmapUninit) memfree_kb=$(meminfo MemFree)"
@@ -101,13 +114,6 @@ if [ "$PF" = 1 ]; then
 	mark pf_again_end
 	echo "BENCH pf_finished_again: $out"
 	echo "BENCH finish_ms=$((t1 - t0)) pf_booted_ns=$pf pf_finished_ns=$pf2 state=$(cat /sys/kernel/mm/memmap_lazy/state)"
-	# what sizes the allocator's per-CPU lists and reclaim: each populated
-	# zone's managed pages, watermarks and its CPUs' pcp high and batch
-	awk 'function out() { if (z != "" && man > 0) printf "%s", buf }
-		$1 == "Node" { out(); z = $2 "/" $4; buf = ""; man = 0 }
-		$1 == "managed" { man = $2 }
-		$1 == "managed" || $1 == "min" || $1 == "low" || $1 == "high:" ||
-		$1 == "batch:" || ($1 == "high" && NF == 2) { buf = buf z " " $1 " " $2 "\n" }
-		END { out() }' /proc/zoneinfo | sed 's/^/BENCH zoneinfo /'
+	zoneinfo "BENCH zoneinfo"
 fi
 exit 0
