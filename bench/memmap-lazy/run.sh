@@ -39,6 +39,10 @@
 #              TLBs and memory bandwidth cost nothing there: these figures
 #              say what work lazy mode adds, the wall-clock ones what TCG
 #              made of it.
+#   FLAVOUR=guest  the kernel flavour booted (build/images/FLAVOUR): "test"
+#              is the debug kernel of make test (DEBUG_VM, lockdep)
+#   APPEND="..."  more kernel parameters for every boot, e.g. vm_debug=-
+#              (DEBUG_VM kernels: no struct page poisoning)
 #
 # Output: OUT/{runs.csv,summary.csv,icount.csv,meta.txt,host-memory.png}
 . "$(dirname "$0")/../lib.sh"
@@ -56,7 +60,8 @@ if [ -n "${REPORT:-}" ]; then
 	[ -s "$out/runs.csv" ] || die "$out/runs.csv: no runs"
 else
 	PIN=${PIN:-}
-	bench_init memmap-lazy REPEAT SIZES MODES IDLE WARM PIN ICOUNT_SIZES ICOUNT_REPEAT
+	FLAVOUR=${FLAVOUR:-guest} APPEND=${APPEND:-}
+	bench_init memmap-lazy REPEAT SIZES MODES IDLE WARM PIN ICOUNT_SIZES ICOUNT_REPEAT FLAVOUR APPEND
 	pin=(); [ -z "$PIN" ] || pin=(taskset -c "$PIN")
 
 	# qemu-run options per size: the seed's dense-fleet guest at 2 GiB, two
@@ -74,6 +79,14 @@ else
 
 	mapfile -d '' -t common < <(python3 "$TOP/scripts/matrix.py" argv bench-memmap-lazy)
 	[ ${#common[@]} -gt 0 ] || die "boots.ini: no section bench-memmap-lazy"
+	if [ "$FLAVOUR" != guest ]; then
+		"$TOP/scripts/build.sh" "$FLAVOUR"
+		for i in "${!common[@]}"; do
+			[ "${common[$i]}" != --kernel ] || common[i+1]=$IMAGES/$FLAVOUR/bzImage
+		done
+		echo "kernel_booted=$IMAGES/$FLAVOUR/bzImage config sha256 $(sha256sum "$IMAGES/$FLAVOUR/config" | cut -c1-16)" >> "$out/meta.txt"
+	fi
+	for a in $APPEND; do common+=(--append "$a"); done
 
 	# size:mode:clock, clock "wall" (MTTCG, the guest's clock is the
 	# host's) or "icount"; the wall-clock boots first, then the icount ones

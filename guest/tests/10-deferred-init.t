@@ -6,6 +6,8 @@
 # pages and time with interrupts off, which must agree with the
 # deferred_grow counters of /proc/vmstat; deferred_grow=stress must grow
 # every node by steps smaller than a section, a bad value warns.
+# memmap_init=lazy leaves sections to a node or says why it cannot; a bad
+# value warns.
 #
 #   node N deferred pages initialised in Xms: P pages, T threads;
 #     grown on demand E times: G pages in Uus (longest Lus)
@@ -36,6 +38,33 @@ case $mode in
 	fi
 	mode="" ;;
 esac
+# memmap_init=: a bad value warns; lazy mode either leaves sections to a
+# node or says why it cannot (early_page_ext initialises every struct page
+# before deferred init, which then has nothing to do)
+early=0
+tr ' ' '\n' < /proc/cmdline | grep -qx early_page_ext && early=1
+lz=$(arg memmap_init)
+case $lz in
+""|eager) ;;
+lazy)
+	why=$(dmesg | sed -n 's/.*memmap_init=lazy has no effect: //p' | head -n1)
+	if dmesg | grep -q "memmap_lazy: node [0-9]*: .* left uninitialised"; then
+		[ -z "$why" ] || { echo "FAIL: lazy mode is in effect, yet: $why"; fail=1; }
+	elif [ -n "$why" ]; then
+		echo "memmap_init=lazy could not take effect, and said why: $why"
+	else
+		echo "FAIL: memmap_init=lazy left nothing uninitialised and said nothing"; fail=1
+	fi
+	if [ $early = 1 ] && ! echo "$why" | grep -q early_page_ext; then
+		echo "FAIL: with early_page_ext the reason should name it: '$why'"; fail=1
+	fi ;;
+*)
+	if dmesg | grep -q "memmap_init=$lz is invalid"; then
+		echo "bad value '$lz' was warned about"
+	else
+		echo "FAIL: no warning for memmap_init=$lz"; fail=1
+	fi ;;
+esac
 [ -z "$mode" ] && zcat /proc/config.gz 2>/dev/null | grep -q "^CONFIG_DEFERRED_STRUCT_PAGE_INIT_STRESS=y" && mode=stress
 sum_ev=0 sum_pages=0
 
@@ -51,6 +80,14 @@ top_zone_present() {
 nodes=$(cat /sys/devices/system/node/has_memory)
 for n in $(echo "$nodes" | tr , '\n' | awk -F- '{ e = ($2 == "" ? $1 : $2); for (i = $1; i <= e; i++) print i }'); do
 	line=$(dmesg | grep "node $n deferred pages initialised in")
+	if [ $early = 1 ]; then
+		if [ -n "$line" ]; then
+			echo "FAIL: node $n deferred struct pages with early_page_ext: $line"; fail=1
+		else
+			echo "node $n: early_page_ext: nothing deferred"
+		fi
+		continue
+	fi
 	echo "$line"
 	pages=$(echo "$line" | sed -n 's/.*: \([0-9]*\) pages, \([0-9]*\) threads.*/\1/p')
 	threads=$(echo "$line" | sed -n 's/.*: \([0-9]*\) pages, \([0-9]*\) threads.*/\2/p')
